@@ -1,0 +1,230 @@
+/**
+ * `DuckDBSource`: the embedded DuckDB instance and the session's single connection.
+ *
+ * One instance and one connection per session: DuckDB keeps variables, settings, temporary
+ * views and prepared statements per connection. Everything Noctra runs in DuckDB goes through
+ * this class; nothing else imports `@duckdb/node-api`'s connection.
+ *
+ * @module
+ */
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResult,
+  DuckDBTypeId,
+  type DuckDBValue,
+  StatementType,
+} from "@duckdb/node-api";
+import type { Cell, ColumnInfo, ColumnKind, MessageResult, RowsResult } from "./result.ts";
+
+/** Options for {@link DuckDBSource.open}. */
+export interface DuckDBSourceOptions {
+  /** Database file, or `:memory:` (default). */
+  readonly path?: string;
+  /** DuckDB configuration options applied at instance creation (`threads`, `memory_limit`, …). */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** Statement types whose result is rows to show (everything else reports a message). */
+const ROW_STATEMENT_TYPES: ReadonlySet<StatementType> = new Set([
+  StatementType.SELECT,
+  StatementType.EXPLAIN,
+  StatementType.PRAGMA,
+  StatementType.CALL,
+  StatementType.RELATION,
+  StatementType.EXECUTE,
+]);
+
+/** Embedded DuckDB: runs SQL over files and in-memory relations, streaming results in chunks. */
+export class DuckDBSource {
+  readonly #instance: DuckDBInstance;
+  readonly #connection: DuckDBConnection;
+  #closed = false;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.#instance = instance;
+    this.#connection = connection;
+  }
+
+  /** Creates the instance and its one connection. Throws DuckDB's error for bad config. */
+  static async open(options: DuckDBSourceOptions = {}): Promise<DuckDBSource> {
+    const instance = await DuckDBInstance.create(options.path ?? ":memory:", {
+      ...options.config,
+    });
+    const connection = await instance.connect();
+    return new DuckDBSource(instance, connection);
+  }
+
+  /**
+   * Runs one statement and streams its result (`connection.stream()`): rows are fetched chunk by
+   * chunk as the consumer iterates, so memory stays flat however large the result.
+   * `parameters` are bound to `$1…`/`$name` placeholders of a prepared statement, never
+   * spliced into the text. Throws DuckDB's error (parser, binder, catalog, IO).
+   */
+  async stream(
+    sql: string,
+    parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
+  ): Promise<RowsResult | MessageResult> {
+    const result = parameters === undefined
+      ? await this.#connection.stream(sql)
+      : await this.#connection.stream(sql, parameters as DuckDBValue[]);
+    if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
+      // Drain so the statement completes; DDL and SET report no rows worth showing.
+      const changed = await finishChangeResult(result);
+      return changed === undefined
+        ? { kind: "message", message: "" }
+        : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
+    }
+    return streamingRows(result);
+  }
+
+  /** Runs a statement and returns all its rows as arrays of cells. For small internal reads. */
+  async readAll(
+    sql: string,
+    parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
+  ): Promise<Cell[][]> {
+    const reader = parameters === undefined
+      ? await this.#connection.runAndReadAll(sql)
+      : await this.#connection.runAndReadAll(sql, parameters as DuckDBValue[]);
+    return reader.getRows();
+  }
+
+  /** Runs a statement for its effect and discards any rows. */
+  async run(
+    sql: string,
+    parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
+  ): Promise<void> {
+    if (parameters === undefined) await this.#connection.run(sql);
+    else await this.#connection.run(sql, parameters as DuckDBValue[]);
+  }
+
+  /**
+   * Splits `sql` with DuckDB's parser and returns each statement's `StatementType`
+   * (`extractStatements` + prepare). Throws DuckDB's parser or binder error.
+   */
+  async statementTypes(sql: string): Promise<StatementType[]> {
+    const extracted = await this.#connection.extractStatements(sql);
+    const types: StatementType[] = [];
+    for (let index = 0; index < extracted.count; index++) {
+      const prepared = await extracted.prepare(index);
+      types.push(prepared.statementType);
+      prepared.destroySync();
+    }
+    return types;
+  }
+
+  /**
+   * DuckDB's own parse tree of a SELECT (`json_serialize_sql`), as parsed JSON. For other
+   * statements DuckDB answers `{"error": true, …}`, returned as is.
+   */
+  async parseTree(sql: string): Promise<unknown> {
+    const rows = await this.readAll("SELECT json_serialize_sql($1)", [sql]);
+    return JSON.parse(String(rows[0]?.[0] ?? "null"));
+  }
+
+  /** Asks DuckDB to stop the running statement (`connection.interrupt()`); it then throws. */
+  interrupt(): void {
+    if (!this.#closed) this.#connection.interrupt();
+  }
+
+  /** Closes the connection and the instance. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+async function finishChangeResult(result: DuckDBResult): Promise<number | undefined> {
+  const statement = result.statementType;
+  const counts = statement === StatementType.INSERT || statement === StatementType.UPDATE ||
+    statement === StatementType.DELETE || statement === StatementType.MERGE_INTO;
+  if (!counts) {
+    while (await result.fetchChunk()) { /* drain */ }
+    return undefined;
+  }
+  // DuckDB reports changed rows as a one-row "Count" result for these statements.
+  let changed = 0;
+  for await (const chunk of result) {
+    for (let row = 0; row < chunk.rowCount; row++) {
+      changed += Number(chunk.getColumnVector(0).getItem(row) ?? 0);
+    }
+  }
+  return changed;
+}
+
+function streamingRows(result: DuckDBResult): RowsResult {
+  const columns: ColumnInfo[] = [];
+  for (let index = 0; index < result.columnCount; index++) {
+    const type = result.columnType(index);
+    columns.push({ name: result.columnName(index), type: type.toString(), kind: kindOf(type.typeId) });
+  }
+  let consumed = false;
+  return {
+    kind: "rows",
+    columns,
+    async *chunks() {
+      if (consumed) return;
+      consumed = true;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) return;
+        const vectors = [];
+        for (let index = 0; index < chunk.columnCount; index++) {
+          vectors.push(chunk.getColumnVector(index));
+        }
+        yield { rowCount: chunk.rowCount, columns: vectors };
+      }
+    },
+  };
+}
+
+/** Maps DuckDB's type ids to the coarse {@link ColumnKind} renderers use. */
+export function kindOf(typeId: DuckDBTypeId): ColumnKind {
+  switch (typeId) {
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+    case DuckDBTypeId.BIGNUM:
+      return "integer";
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+      return "float";
+    case DuckDBTypeId.DECIMAL:
+      return "decimal";
+    case DuckDBTypeId.BOOLEAN:
+      return "boolean";
+    case DuckDBTypeId.VARCHAR:
+    case DuckDBTypeId.ENUM:
+    case DuckDBTypeId.UUID:
+      return "text";
+    case DuckDBTypeId.DATE:
+    case DuckDBTypeId.TIME:
+    case DuckDBTypeId.TIME_NS:
+    case DuckDBTypeId.TIME_TZ:
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.INTERVAL:
+      return "temporal";
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+    case DuckDBTypeId.STRUCT:
+    case DuckDBTypeId.MAP:
+    case DuckDBTypeId.UNION:
+    case DuckDBTypeId.VARIANT:
+      return "nested";
+    default:
+      return "other";
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Error types with stable exit codes, and the condensing of engine errors into one line.
+ *
+ * Exit codes (documented in README): 0 success, 1 a statement failed, 2 usage error (bad flag,
+ * missing script file, bad configuration).
+ *
+ * @module
+ */
+
+/** Exit code for a statement that failed (SQL error, missing file, bad data). */
+export const EXIT_STATEMENT_FAILED = 1;
+/** Exit code for a usage error: bad flag, missing script file. */
+export const EXIT_USAGE = 2;
+
+/**
+ * An error meant for the user: its message is one line that names the input and the cause.
+ * `exitCode` is what the CLI exits with in batch mode.
+ */
+export class NoctraError extends Error {
+  /** Process exit code in batch mode: {@link EXIT_STATEMENT_FAILED} or {@link EXIT_USAGE}. */
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = EXIT_STATEMENT_FAILED, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NoctraError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad command line: unknown flag, malformed value, missing script file. Exit code 2. */
+export class UsageError extends NoctraError {
+  constructor(message: string) {
+    super(message, EXIT_USAGE);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * Turns any thrown value into one line for stderr, with no stack trace.
+ *
+ * DuckDB's messages span several lines (`LINE 1: …` and a caret under the failing position);
+ * they are folded into one line and the caret becomes `(line L, column C)` relative to the
+ * statement, offset by `firstLine - 1` so scripts report file line numbers.
+ */
+export function describeError(error: unknown, firstLine = 1): string {
+  if (error instanceof NoctraError) return error.message;
+  const raw = error instanceof Error ? error.message : String(error);
+  return condenseEngineMessage(raw, firstLine);
+}
+
+/** Exit code for an error: its own for {@link NoctraError}, else 1. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof NoctraError ? error.exitCode : EXIT_STATEMENT_FAILED;
+}
+
+/**
+ * Folds a multi-line DuckDB error message into one line.
+ *
+ * DuckDB (src/common/exception.cpp, `QueryErrorContext::Format`) appends
+ * `\n\nLINE n: <source excerpt>\n<spaces>^` to parser and binder errors; the caret column is
+ * measured in the excerpt, which starts after the `LINE n: ` prefix (and after `...` when DuckDB
+ * trims a long line, in which case the column is omitted).
+ */
+export function condenseEngineMessage(message: string, firstLine = 1): string {
+  const lines = message.split("\n");
+  const kept: string[] = [];
+  let position = "";
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? "";
+    const lineMatch = /^LINE (\d+): (.*)$/.exec(line);
+    if (lineMatch) {
+      const sourceLine = Number(lineMatch[1]) + firstLine - 1;
+      const excerpt = lineMatch[2] ?? "";
+      const caretLine = lines[index + 1] ?? "";
+      const caret = caretLine.indexOf("^");
+      const prefixLength = line.length - excerpt.length;
+      if (caret >= prefixLength && !excerpt.startsWith("...")) {
+        position = ` (line ${sourceLine}, column ${caret - prefixLength + 1})`;
+      } else {
+        position = ` (line ${sourceLine})`;
+      }
+      index++;
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed !== "") kept.push(trimmed);
+  }
+  return (kept.join(" ") || "unknown error") + position;
+}

@@ -1,0 +1,53 @@
+/**
+ * CSV and TSV writers over streamed chunks (RFC 4180 quoting, as DuckDB's `COPY … (FORMAT csv)`):
+ * a field is quoted when it holds the delimiter, a quote, CR or LF; quotes double; NULL is an
+ * empty field and the empty string is `""`, so the two stay distinguishable.
+ *
+ * @module
+ */
+import type { RowsResult } from "../engine/result.ts";
+import type { TextSink } from "./sink.ts";
+import { textOf } from "./values.ts";
+import type { RenderSummary } from "./renderer.ts";
+
+/** Quotes one field for a delimited file when it needs quoting. */
+export function quoteField(text: string, delimiter: string): string {
+  if (text === "") return '""';
+  let needsQuotes = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === delimiter || char === '"' || char === "\n" || char === "\r") {
+      needsQuotes = true;
+      break;
+    }
+  }
+  return needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Writes a header line and every row, never truncating. Returns the row count. */
+export async function renderDelimited(
+  result: RowsResult,
+  sink: TextSink,
+  delimiter: string,
+): Promise<RenderSummary> {
+  await sink.write(
+    result.columns.map((column) => quoteField(column.name, delimiter)).join(delimiter) + "\n",
+  );
+  let rows = 0;
+  const columnCount = result.columns.length;
+  for await (const chunk of result.chunks()) {
+    const lines = new Array<string>(chunk.rowCount);
+    for (let row = 0; row < chunk.rowCount; row++) {
+      let line = "";
+      for (let column = 0; column < columnCount; column++) {
+        const text = textOf(chunk.columns[column]!.getItem(row));
+        if (column > 0) line += delimiter;
+        if (text !== null) line += quoteField(text, delimiter);
+      }
+      lines[row] = line;
+    }
+    rows += chunk.rowCount;
+    if (chunk.rowCount > 0) await sink.write(lines.join("\n") + "\n");
+  }
+  return { rows };
+}

@@ -1,0 +1,68 @@
+/**
+ * The renderer registry: one writer per output format, all over streamed chunks.
+ *
+ * @module
+ */
+import type { ColumnKind, RowsResult } from "../engine/result.ts";
+import type { TextSink } from "./sink.ts";
+import { renderDelimited } from "./delimited.ts";
+import { renderJson } from "./json.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { renderTable } from "./table.ts";
+
+/** Output formats of `--format` and `:format`. */
+export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"] as const;
+/** One of {@link OUTPUT_FORMATS}. */
+export type OutputFormat = typeof OUTPUT_FORMATS[number];
+
+/** True when `name` is one of {@link OUTPUT_FORMATS}. */
+export function isOutputFormat(name: string): name is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(name);
+}
+
+/** Options that only the table renderer reads. */
+export interface TableOptions {
+  /** Rows to display at most; 0 = all. The rest are counted, not shown. */
+  readonly maxRows: number;
+  /** Terminal width in characters to fit the table into; undefined = do not fit. */
+  readonly width?: number | undefined;
+  /** Use ANSI styling (dim NULL and type row). */
+  readonly color: boolean;
+}
+
+/** What a renderer reports after writing a result. */
+export interface RenderSummary {
+  /** Rows in the result (all of them, also those a table did not display). */
+  readonly rows: number;
+}
+
+/** True for integer, float and decimal columns, which are right-aligned. */
+export function isNumericKind(kind: ColumnKind): boolean {
+  return kind === "integer" || kind === "float" || kind === "decimal";
+}
+
+/**
+ * Writes one result in `format` to `sink`. CSV, TSV, JSON, JSONL and Markdown never truncate;
+ * only the table reads `table.maxRows`.
+ */
+export async function renderResult(
+  result: RowsResult,
+  format: OutputFormat,
+  sink: TextSink,
+  table: TableOptions,
+): Promise<RenderSummary> {
+  switch (format) {
+    case "table":
+      return await renderTable(result, sink, table);
+    case "csv":
+      return await renderDelimited(result, sink, ",");
+    case "tsv":
+      return await renderDelimited(result, sink, "\t");
+    case "json":
+      return await renderJson(result, sink, false);
+    case "jsonl":
+      return await renderJson(result, sink, true);
+    case "markdown":
+      return await renderMarkdown(result, sink);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `TextSink`: buffered UTF-8 output over a byte writer (stdout or a file).
+ *
+ * Renderers produce many small strings; the sink batches them into writes of about 64 KiB so
+ * output costs one syscall per batch, not per row.
+ *
+ * @module
+ */
+
+/** Anything with Deno's `Writer.write` shape: `Deno.stdout`, a `Deno.FsFile`. */
+export interface ByteWriter {
+  write(bytes: Uint8Array): Promise<number>;
+}
+
+/** Raised when the reader of our output went away (`noctra … | head`). */
+export class OutputClosedError extends Error {
+  constructor() {
+    super("output closed by its reader");
+    this.name = "OutputClosedError";
+  }
+}
+
+const FLUSH_THRESHOLD_CHARS = 64 * 1024;
+
+/** Buffers text and writes it as UTF-8 in batches of about 64 KiB. */
+export class TextSink {
+  readonly #writer: ByteWriter;
+  readonly #encoder = new TextEncoder();
+  #parts: string[] = [];
+  #buffered = 0;
+
+  constructor(writer: ByteWriter) {
+    this.#writer = writer;
+  }
+
+  /** Appends text; flushes when the buffer passes the threshold. */
+  async write(text: string): Promise<void> {
+    this.#parts.push(text);
+    this.#buffered += text.length;
+    if (this.#buffered >= FLUSH_THRESHOLD_CHARS) await this.flush();
+  }
+
+  /**
+   * Writes everything buffered. Throws {@link OutputClosedError} when the reader closed the
+   * pipe (EPIPE), so callers can stop producing output quietly.
+   */
+  async flush(): Promise<void> {
+    if (this.#parts.length === 0) return;
+    const bytes = this.#encoder.encode(this.#parts.join(""));
+    this.#parts = [];
+    this.#buffered = 0;
+    try {
+      let offset = 0;
+      while (offset < bytes.length) offset += await this.#writer.write(bytes.subarray(offset));
+    } catch (error) {
+      if (error instanceof Deno.errors.BrokenPipe) throw new OutputClosedError();
+      throw error;
+    }
+  }
+}
+
+/** A sink that collects text in memory, for tests and the library API. */
+export class StringSink extends TextSink {
+  #text = "";
+  constructor() {
+    super({ write: (bytes) => Promise.resolve(bytes.length) });
+  }
+  override write(text: string): Promise<void> {
+    this.#text += text;
+    return Promise.resolve();
+  }
+  override flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  /** Everything written so far. */
+  get text(): string {
+    return this.#text;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Text and JSON encodings of cell values, shared by every renderer.
+ *
+ * Text follows DuckDB's own `VARCHAR` casts (the value objects' `toString()`), so a table shows
+ * what the DuckDB CLI shows. JSON keeps types: see {@link jsonOf}.
+ *
+ * @module
+ */
+import {
+  DuckDBArrayValue,
+  DuckDBDecimalValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  DuckDBUnionValue,
+} from "@duckdb/node-api";
+import type { Cell } from "../engine/result.ts";
+
+/** Largest integer a JSON number carries exactly in JavaScript (2^53 − 1). */
+const MAX_EXACT_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The text of a cell as DuckDB would print it, or `null` for SQL NULL.
+ * Doubles print as `nan`, `inf`, `-inf` for the non-finite values, as DuckDB does.
+ */
+export function textOf(value: Cell): string | null {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+      return numberText(value);
+    case "bigint":
+    case "boolean":
+      return String(value);
+    default:
+      if (value instanceof Uint8Array) return blobText(value);
+      return String(value);
+  }
+}
+
+function numberText(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  if (Number.isNaN(value)) return "nan";
+  return value > 0 ? "inf" : "-inf";
+}
+
+/** DuckDB's BLOB text: printable ASCII as is, other bytes as `\xHH`. */
+export function blobText(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) {
+    text += byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+      ? String.fromCharCode(byte)
+      : `\\x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return text;
+}
+
+/**
+ * The JSON text of a cell, keeping its type:
+ * - integers are JSON numbers; BIGINT/HUGEINT values beyond ±(2^53 − 1) are JSON strings, so no
+ *   JSON reader rounds them;
+ * - DECIMAL is a JSON number with its exact digits (`12.50`);
+ * - non-finite doubles are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`;
+ * - DATE/TIME as DuckDB prints them, TIMESTAMP as ISO-8601 with `T` (`2024-01-02T03:04:05.5`);
+ * - LIST/ARRAY → array, STRUCT → object, MAP → object keyed by the key's text, UNION → its member;
+ * - NULL → `null`; everything else → its DuckDB text as a JSON string.
+ */
+export function jsonOf(value: Cell): string {
+  if (value === null || value === undefined) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      if (Number.isFinite(value)) return String(value);
+      return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
+    case "bigint":
+      return value <= MAX_EXACT_INTEGER && value >= -MAX_EXACT_INTEGER
+        ? String(value)
+        : `"${value}"`;
+    case "boolean":
+      return String(value);
+  }
+  if (value instanceof DuckDBDecimalValue) return value.toString();
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) {
+    return `[${value.items.map(jsonOf).join(",")}]`;
+  }
+  if (value instanceof DuckDBStructValue) {
+    const fields = Object.entries(value.entries).map(([key, item]) =>
+      `${JSON.stringify(key)}:${jsonOf(item)}`
+    );
+    return `{${fields.join(",")}}`;
+  }
+  if (value instanceof DuckDBMapValue) {
+    const fields = value.entries.map((entry) =>
+      `${JSON.stringify(textOf(entry.key) ?? "null")}:${jsonOf(entry.value)}`
+    );
+    return `{${fields.join(",")}}`;
+  }
+  if (value instanceof DuckDBUnionValue) return jsonOf(value.value);
+  if (
+    value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue ||
+    value instanceof DuckDBTimestampSecondsValue ||
+    value instanceof DuckDBTimestampMillisecondsValue ||
+    value instanceof DuckDBTimestampNanosecondsValue
+  ) {
+    return JSON.stringify(value.toString().replace(" ", "T"));
+  }
+  return JSON.stringify(textOf(value));
+}
+
+/**
+ * Column names made unique for use as JSON keys: a repeated name gets `_1`, `_2`, … as
+ * DuckDB's `deduplicatedColumnNames` does.
+ */
+export function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((name) => {
+    let candidate = name;
+    for (let suffix = 1; seen.has(candidate); suffix++) candidate = `${name}_${suffix}`;
+    seen.add(candidate);
+    return candidate;
+  });
+}

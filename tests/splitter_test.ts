@@ -1,0 +1,79 @@
+import { deepStrictEqual, throws } from "node:assert/strict";
+import { UnterminatedTokenError } from "../src/rql/lexer.ts";
+import { endsWithCompleteStatement, splitStatements } from "../src/rql/splitter.ts";
+
+/** [text, line, terminated] triples of the statements. */
+function split(source: string): [string, number, boolean][] {
+  return splitStatements(source).map((s) => [s.text, s.line, s.terminated]);
+}
+
+Deno.test("splits at top-level semicolons with exact offsets", () => {
+  const source = "select 1;\n  select 2 ;";
+  deepStrictEqual(splitStatements(source), [
+    { text: "select 1", line: 1, start: 0, end: 8, terminated: true },
+    { text: "select 2", line: 2, start: 12, end: 20, terminated: true },
+  ]);
+});
+
+Deno.test("semicolons inside strings, identifiers and comments do not split", () => {
+  deepStrictEqual(split("select 'a;b', \"c;d\"; select 2"), [
+    ["select 'a;b', \"c;d\"", 1, true],
+    ["select 2", 1, false],
+  ]);
+  deepStrictEqual(split("select 1 -- x; y\n, 2;"), [["select 1 -- x; y\n, 2", 1, true]]);
+  deepStrictEqual(split("select /* a /* b; */ c; */ 1;"), [
+    ["select /* a /* b; */ c; */ 1", 1, true],
+  ]);
+  deepStrictEqual(split("select E'\\';', '#notvar;';"), [["select E'\\';', '#notvar;'", 1, true]]);
+});
+
+Deno.test("dollar-quoted strings do not split, parameters do not open one", () => {
+  deepStrictEqual(split("create macro f() as $$ 1; 2 $$; select $fn$;$fn$;"), [
+    ["create macro f() as $$ 1; 2 $$", 1, true],
+    ["select $fn$;$fn$", 1, true],
+  ]);
+  deepStrictEqual(split("select $1; select $name; select #v"), [
+    ["select $1", 1, true],
+    ["select $name", 1, true],
+    ["select #v", 1, false],
+  ]);
+});
+
+Deno.test("line numbers across multi-line input", () => {
+  deepStrictEqual(split("\n\nselect\n1;\n\n  -- lead\n  /* x\n */ select 2;\nselect 3"), [
+    ["select\n1", 3, true],
+    ["-- lead\n  /* x\n */ select 2", 8, true],
+    ["select 3", 9, false],
+  ]);
+});
+
+Deno.test("empty and comment-only statements are dropped", () => {
+  deepStrictEqual(split(";;select 1;; ;"), [["select 1", 1, true]]);
+  deepStrictEqual(split("-- only\n/* comments */ ;"), []);
+  deepStrictEqual(split("select 1; -- trailing"), [["select 1", 1, true]]);
+  deepStrictEqual(split(""), []);
+  deepStrictEqual(split("  \n "), []);
+});
+
+Deno.test("unterminated tokens throw UnterminatedTokenError with line", () => {
+  throws(() => splitStatements("select 1;\nselect 'oops;"), (error: unknown) => {
+    if (!(error instanceof UnterminatedTokenError)) return false;
+    deepStrictEqual([error.what, error.line, error.offset], ["string", 2, 17]);
+    return true;
+  });
+});
+
+Deno.test("endsWithCompleteStatement", () => {
+  deepStrictEqual(endsWithCompleteStatement("select 1;"), true);
+  deepStrictEqual(endsWithCompleteStatement("select 1; -- trailing comment"), true);
+  deepStrictEqual(endsWithCompleteStatement("select 1;\n  "), true);
+  deepStrictEqual(endsWithCompleteStatement("select 1; select 2;"), true);
+  deepStrictEqual(endsWithCompleteStatement("select 1"), false);
+  deepStrictEqual(endsWithCompleteStatement("select 'a;"), false);
+  deepStrictEqual(endsWithCompleteStatement("select $$ a; "), false);
+  deepStrictEqual(endsWithCompleteStatement("select 1 /* ; "), false);
+  deepStrictEqual(endsWithCompleteStatement("select 1; select 2"), false);
+  deepStrictEqual(endsWithCompleteStatement("select 1 -- ;"), false);
+  deepStrictEqual(endsWithCompleteStatement(";"), false);
+  deepStrictEqual(endsWithCompleteStatement(""), false);
+});
