@@ -158,7 +158,11 @@ function streamingRows(result: DuckDBResult): RowsResult {
   const columns: ColumnInfo[] = [];
   for (let index = 0; index < result.columnCount; index++) {
     const type = result.columnType(index);
-    columns.push({ name: result.columnName(index), type: type.toString(), kind: kindOf(type.typeId) });
+    columns.push({
+      name: result.columnName(index),
+      type: type.toString(),
+      kind: kindOf(type.typeId),
+    });
   }
   let consumed = false;
   return {

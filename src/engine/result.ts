@@ -16,7 +16,15 @@
 export type Cell = unknown;
 
 /** How a column's values should be laid out and typed by renderers. */
-export type ColumnKind = "integer" | "float" | "decimal" | "boolean" | "text" | "temporal" | "nested" | "other";
+export type ColumnKind =
+  | "integer"
+  | "float"
+  | "decimal"
+  | "boolean"
+  | "text"
+  | "temporal"
+  | "nested"
+  | "other";
 
 /** Name and type of one result column. */
 export interface ColumnInfo {

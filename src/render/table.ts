@@ -30,6 +30,7 @@ function displayCell(value: unknown): Cell {
   const text = textOf(value);
   if (text === null) return { text: NULL_TEXT, isNull: true };
   // Control characters would break the box; show them as visible escapes.
+  // deno-lint-ignore no-control-regex
   return { text: text.replace(/\r?\n/g, "↵").replace(/[\t\x00-\x1f]/g, " "), isNull: false };
 }
 

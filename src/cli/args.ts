@@ -1,0 +1,107 @@
+/**
+ * Command-line arguments, parsed with `node:util` `parseArgs` (strict: unknown flags are usage
+ * errors, exit code 2).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
+
+/** Everything the command line can ask for. */
+export interface CliOptions {
+  /** `-c/--command`: statements to run, in order (repeatable). */
+  readonly commands: readonly string[];
+  /** `-f/--file`: script to run. */
+  readonly scriptFile: string | undefined;
+  /** Positional arguments: files registered as views before the first statement. */
+  readonly files: readonly string[];
+  readonly format: OutputFormat;
+  /** `-o/--output`: write results to this file instead of stdout. */
+  readonly outputFile: string | undefined;
+  /** `--max-rows`: rows a table displays at most (0 = all); undefined = the mode's default. */
+  readonly maxRows: number | undefined;
+  readonly continueOnError: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** The `--help` text. */
+export const HELP_TEXT =
+  `noctra — SQL over CSV, TSV, JSON, NDJSON and Parquet files, powered by DuckDB
+
+Usage:
+  noctra [options] [FILE…]        FILEs are registered as views (as with USE 'FILE')
+
+With a terminal and no -c/-f, noctra opens the REPL; stdin that is not a terminal is read as
+a script.
+
+Options:
+  -c, --command SQL       run SQL (repeatable; statements run in order)
+  -f, --file PATH         run the script at PATH
+      --format FORMAT     ${OUTPUT_FORMATS.join(" | ")} (default: table)
+  -o, --output FILE       write results to FILE instead of stdout (replaced on success)
+      --max-rows N        rows a table shows at most; 0 shows all (default: 40)
+      --continue-on-error keep running a script after a failed statement
+  -h, --help              show this help
+  -V, --version           show the version
+
+Exit codes: 0 success, 1 a statement failed, 2 usage error (bad flag, missing script file).
+`;
+
+/**
+ * Parses `argv` (without the program name). Throws {@link UsageError} for unknown flags, missing
+ * values, an unknown format, or a `--max-rows` that is not a whole number ≥ 0.
+ */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        command: { type: "string", short: "c", multiple: true },
+        file: { type: "string", short: "f" },
+        format: { type: "string" },
+        output: { type: "string", short: "o" },
+        "max-rows": { type: "string" },
+        "continue-on-error": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new UsageError(`${message}; see noctra --help`);
+  }
+  const { values, positionals } = parsed;
+  const format = values.format ?? "table";
+  if (!isOutputFormat(format)) {
+    throw new UsageError(
+      `--format ${format}: unknown format; choose one of ${OUTPUT_FORMATS.join(", ")}`,
+    );
+  }
+  let maxRows: number | undefined;
+  if (values["max-rows"] !== undefined) {
+    const text = values["max-rows"];
+    maxRows = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(maxRows)) {
+      throw new UsageError(`--max-rows ${text}: expected a whole number ≥ 0 (0 shows all rows)`);
+    }
+  }
+  if (values.command !== undefined && values.file !== undefined) {
+    throw new UsageError("-c/--command and -f/--file cannot be combined; use one of them");
+  }
+  return {
+    commands: values.command ?? [],
+    scriptFile: values.file,
+    files: positionals,
+    format,
+    outputFile: values.output,
+    maxRows,
+    continueOnError: values["continue-on-error"] ?? false,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}

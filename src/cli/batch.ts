@@ -1,0 +1,64 @@
+/**
+ * The batch runner: runs a script (from `-f`, `-c` or piped stdin) statement by statement,
+ * streaming each result to the output, stopping at the first failure unless told to continue.
+ *
+ * @module
+ */
+import type { Noctra } from "../noctra.ts";
+import { splitStatements } from "../rql/splitter.ts";
+import { UnterminatedTokenError } from "../rql/lexer.ts";
+import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf } from "../errors.ts";
+import { printError, type ResultPrinter } from "./output.ts";
+
+/** Where a script came from, for error messages: a file name, `-c`, or `stdin`. */
+export interface ScriptSource {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Runs every statement of `script`. Returns the exit code: 0 when all succeeded, else the first
+ * failure's code (1 for a statement). Errors go to stderr as `noctra: error: NAME:LINE: cause`.
+ */
+export async function runScript(
+  noctra: Noctra,
+  script: ScriptSource,
+  printer: ResultPrinter,
+  continueOnError: boolean,
+): Promise<number> {
+  let statements;
+  try {
+    statements = splitStatements(script.text);
+  } catch (error) {
+    if (error instanceof UnterminatedTokenError) {
+      printError(`${script.name}:${error.line}: ${error.message}`);
+      return EXIT_STATEMENT_FAILED;
+    }
+    throw error;
+  }
+  let exitCode = 0;
+  for (const statement of statements) {
+    const firstLine = lineOf(script.text, statement.start);
+    const started = performance.now();
+    try {
+      const result = await noctra.execute(statement.text);
+      await printer.print(result, false);
+      if (printer.settings.timer) {
+        printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
+      }
+    } catch (error) {
+      if (error instanceof Error && error.name === "OutputClosedError") throw error;
+      printError(`${script.name}:${statement.line}: ${describeError(error, firstLine)}`);
+      if (exitCode === 0) exitCode = exitCodeOf(error);
+      if (!continueOnError) return exitCode;
+    }
+  }
+  return exitCode;
+}
+
+/** 1-based line number of `offset` in `text`. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset; index++) if (text.charCodeAt(index) === 10) line++;
+  return line;
+}

@@ -1,0 +1,160 @@
+/**
+ * The `noctra` command: arguments → session → REPL or batch, with stable exit codes.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { Noctra } from "../noctra.ts";
+import { describeError, EXIT_USAGE, exitCodeOf, UsageError } from "../errors.ts";
+import { OutputClosedError, TextSink } from "../render/sink.ts";
+import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
+import { DEFAULT_MAX_ROWS, printError, ResultPrinter } from "./output.ts";
+import { runScript, type ScriptSource } from "./batch.ts";
+import { runRepl } from "./repl.ts";
+
+/** Noctra's version. */
+export const VERSION = "0.1.0";
+
+/**
+ * Runs the CLI with `argv` (without the program name) and returns the exit code:
+ * 0 success, 1 a statement failed, 2 usage error.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    printError(describeError(error));
+    return exitCodeOf(error);
+  }
+  if (options.help) {
+    await Deno.stdout.write(new TextEncoder().encode(HELP_TEXT));
+    return 0;
+  }
+  if (options.version) {
+    await Deno.stdout.write(new TextEncoder().encode(`noctra ${VERSION}\n`));
+    return 0;
+  }
+
+  let scripts: ScriptSource[] | "repl";
+  try {
+    scripts = await chooseScripts(options);
+  } catch (error) {
+    printError(describeError(error));
+    return exitCodeOf(error);
+  }
+
+  const output = await openOutput(options.outputFile);
+  if (output instanceof Error) {
+    printError(describeError(output));
+    return EXIT_USAGE;
+  }
+  const printer = new ResultPrinter(
+    output.sink,
+    { format: options.format, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, timer: false },
+    options.outputFile === undefined && Deno.stdout.isTerminal(),
+  );
+
+  let noctra: Noctra;
+  try {
+    noctra = await Noctra.open({ files: options.files });
+  } catch (error) {
+    output.abandon();
+    printError(describeError(error));
+    return exitCodeOf(error);
+  }
+  let exitCode = 0;
+  try {
+    if (scripts === "repl") {
+      await runRepl(noctra, printer);
+    } else {
+      for (const script of scripts) {
+        exitCode = await runScript(noctra, script, printer, options.continueOnError);
+        if (exitCode !== 0 && !options.continueOnError) break;
+      }
+    }
+    await printer.flush();
+    await output.commit();
+  } catch (error) {
+    output.abandon();
+    if (!(error instanceof OutputClosedError)) {
+      printError(describeError(error));
+      exitCode = exitCodeOf(error);
+    }
+  } finally {
+    noctra.close();
+  }
+  return exitCode;
+}
+
+/** The scripts to run in order, or "repl" for an interactive session. */
+async function chooseScripts(options: CliOptions): Promise<ScriptSource[] | "repl"> {
+  if (options.commands.length > 0) {
+    return options.commands.map((text) => ({ name: "-c", text }));
+  }
+  if (options.scriptFile !== undefined) {
+    const path = options.scriptFile;
+    try {
+      return [{ name: basename(path), text: await Deno.readTextFile(path) }];
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new UsageError(`-f ${path}: script file not found`);
+      }
+      if (error instanceof Deno.errors.IsADirectory) {
+        throw new UsageError(`-f ${path}: is a directory, expected a script file`);
+      }
+      if (error instanceof Deno.errors.PermissionDenied) {
+        throw new UsageError(`-f ${path}: permission denied`);
+      }
+      throw new UsageError(`-f ${path}: cannot read script (${describeError(error)})`);
+    }
+  }
+  if (!Deno.stdin.isTerminal()) {
+    const text = await new Response(Deno.stdin.readable).text();
+    return [{ name: "stdin", text }];
+  }
+  return "repl";
+}
+
+interface Output {
+  readonly sink: TextSink;
+  /** Makes the output final (renames the temporary file over the target). */
+  commit(): Promise<void>;
+  /** Drops a partial output file. */
+  abandon(): void;
+}
+
+/**
+ * Stdout, or `-o FILE` written to a temporary file beside the target and renamed over it once
+ * the run ends, so an interrupted run never leaves a half-written FILE.
+ */
+async function openOutput(path: string | undefined): Promise<Output | Error> {
+  if (path === undefined) {
+    return { sink: new TextSink(Deno.stdout), commit: async () => {}, abandon: () => {} };
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${Deno.pid}.tmp`);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(temporary, { write: true, create: true, truncate: true });
+  } catch (error) {
+    return new UsageError(`-o ${path}: cannot write there (${describeError(error)})`);
+  }
+  let open = true;
+  const close = () => {
+    if (open) file.close();
+    open = false;
+  };
+  return {
+    sink: new TextSink(file),
+    commit: async () => {
+      close();
+      await Deno.rename(temporary, path);
+    },
+    abandon: () => {
+      close();
+      try {
+        Deno.removeSync(temporary);
+      } catch { /* already gone */ }
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `Noctra`: one session — a DuckDB instance with its one connection, the query engine, and the
+ * session's views. The CLI (REPL and batch) and Deno programs (through `mod.ts`) drive this
+ * same class.
+ *
+ * @module
+ */
+import { DuckDBSource } from "./engine/duckdb_source.ts";
+import { QueryEngine } from "./engine/query_engine.ts";
+import {
+  type Cell,
+  iterateRows,
+  type MessageResult,
+  type RowsResult,
+  type StatementResult,
+} from "./engine/result.ts";
+import { type SplitStatement, splitStatements } from "./rql/splitter.ts";
+import { NoctraError } from "./errors.ts";
+import { uniqueNames } from "./render/values.ts";
+
+/** Options for {@link Noctra.open}. */
+export interface NoctraOptions {
+  /** Files to register as views before the first statement, as `USE 'path'` does. */
+  readonly files?: readonly string[];
+  /** DuckDB configuration options (`threads`, `memory_limit`, …) applied at start. */
+  readonly duckdbConfig?: Readonly<Record<string, string>>;
+}
+
+/** One statement of a script together with its result. */
+export interface ExecutedStatement {
+  readonly statement: SplitStatement;
+  readonly result: StatementResult;
+}
+
+/**
+ * A Noctra session.
+ *
+ * Results stream: consume each result (or stop iterating it) before running the next statement,
+ * because the session has one DuckDB connection and a new statement ends the previous result.
+ *
+ * @example
+ * ```ts
+ * import { Noctra } from "./noctra.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const noctra = await Noctra.open();
+ * try {
+ *   await noctra.use("fixtures/penguins.parquet", "penguins");
+ *   const rows = [];
+ *   for await (const row of noctra.rows("SELECT count(*) AS n FROM penguins")) rows.push(row);
+ *   deepStrictEqual(rows, [{ n: 344n }]);
+ * } finally {
+ *   noctra.close();
+ * }
+ * ```
+ */
+export class Noctra {
+  readonly #duckdb: DuckDBSource;
+  readonly #engine: QueryEngine;
+
+  private constructor(duckdb: DuckDBSource, engine: QueryEngine) {
+    this.#duckdb = duckdb;
+    this.#engine = engine;
+  }
+
+  /**
+   * Opens a session: starts DuckDB in memory and registers `options.files` as views.
+   * Throws {@link NoctraError} when a file cannot be registered (the session is closed first).
+   */
+  static async open(options: NoctraOptions = {}): Promise<Noctra> {
+    const duckdb = await DuckDBSource.open(
+      options.duckdbConfig ? { config: options.duckdbConfig } : {},
+    );
+    const noctra = new Noctra(duckdb, new QueryEngine(duckdb));
+    try {
+      for (const file of options.files ?? []) await noctra.use(file);
+    } catch (error) {
+      noctra.close();
+      throw error;
+    }
+    return noctra;
+  }
+
+  /** The engine that routes this session's statements (for the CLI and advanced callers). */
+  get engine(): QueryEngine {
+    return this.#engine;
+  }
+
+  /**
+   * Registers a view over a file (`USE 'path' AS alias`); `alias` defaults to the file's stem.
+   * Returns the confirmation message. Throws {@link NoctraError}.
+   */
+  async use(path: string, alias?: string): Promise<string> {
+    const result: MessageResult = await this.#engine.useFile(path, alias);
+    return result.message;
+  }
+
+  /** Runs one statement (RQL or SQL) and returns its streamed result. */
+  async execute(statement: string): Promise<StatementResult> {
+    return await this.#engine.execute(statement);
+  }
+
+  /**
+   * Splits `script` into statements and runs them in order, yielding each result before running
+   * the next. Throws the first error (later statements do not run).
+   */
+  async *executeScript(script: string): AsyncGenerator<ExecutedStatement> {
+    for (const statement of splitStatements(script)) {
+      yield { statement, result: await this.#engine.execute(statement.text) };
+    }
+  }
+
+  /**
+   * Runs a statement that returns rows and returns its streamed result (columns + chunks).
+   * Throws {@link NoctraError} when the statement returns no rows.
+   */
+  async query(sql: string): Promise<RowsResult> {
+    const result = await this.#engine.execute(sql);
+    if (result.kind !== "rows") {
+      throw new NoctraError(`statement returned no rows: ${sql.slice(0, 60)}`);
+    }
+    return result;
+  }
+
+  /**
+   * Runs a query and yields its rows as objects keyed by (deduplicated) column name. Values are
+   * cells as DuckDB returns them: `number`, `bigint` for BIGINT, `string`, `boolean`, `null`, or
+   * `@duckdb/node-api` value objects for DECIMAL, DATE, TIMESTAMP, LIST, STRUCT, MAP, ….
+   */
+  async *rows(sql: string): AsyncGenerator<Record<string, Cell>> {
+    const result = await this.query(sql);
+    const names = uniqueNames(result.columns.map((column) => column.name));
+    for await (const row of iterateRows(result)) {
+      const object: Record<string, Cell> = {};
+      names.forEach((name, index) => object[name] = row[index]);
+      yield object;
+    }
+  }
+
+  /** Asks the running statement to stop; it then fails with an interruption error. */
+  interrupt(): void {
+    this.#engine.interrupt();
+  }
+
+  /** Closes the session and DuckDB. Safe to call twice. */
+  close(): void {
+    this.#duckdb.close();
+  }
+}
