@@ -61,28 +61,40 @@ export function exitCodeOf(error: unknown): number {
  * trims a long line, in which case the column is omitted).
  */
 export function condenseEngineMessage(message: string, firstLine = 1): string {
-  const lines = message.split("\n");
+  const lines = message.replace(/^Failed to extract statements: /, "").split("\n");
   const kept: string[] = [];
+  const fixes: string[] = [];
   let position = "";
+  let inFixes = false;
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? "";
     const lineMatch = /^LINE (\d+): (.*)$/.exec(line);
     if (lineMatch) {
       const sourceLine = Number(lineMatch[1]) + firstLine - 1;
       const excerpt = lineMatch[2] ?? "";
-      const caretLine = lines[index + 1] ?? "";
-      const caret = caretLine.indexOf("^");
+      const caret = (lines[index + 1] ?? "").indexOf("^");
       const prefixLength = line.length - excerpt.length;
-      if (caret >= prefixLength && !excerpt.startsWith("...")) {
-        position = ` (line ${sourceLine}, column ${caret - prefixLength + 1})`;
-      } else {
-        position = ` (line ${sourceLine})`;
-      }
+      position = caret >= prefixLength && !excerpt.startsWith("...")
+        ? ` (line ${sourceLine}, column ${caret - prefixLength + 1})`
+        : ` (line ${sourceLine})`;
       index++;
       continue;
     }
     const trimmed = line.trim();
-    if (trimmed !== "") kept.push(trimmed);
+    // DuckDB's CSV reader appends "Possible fixes:" bullets, then a dump of the dialect it
+    // detected; the sniffer appends the search space it tried. Keep only the settings to try.
+    if (/^(Possible fixes|Possible solution|The search space used was)/i.test(trimmed)) {
+      inFixes = true;
+      continue;
+    }
+    if (inFixes) {
+      const setting = /\((\w+\s*=\s*[\w.'"]+)\)/.exec(trimmed);
+      if (trimmed.startsWith("*") && setting && fixes.length < 3) fixes.push(setting[1]!);
+      continue;
+    }
+    if (trimmed === "") continue;
+    kept.push(trimmed.length > 120 ? trimmed.slice(0, 119) + "…" : trimmed);
   }
-  return (kept.join(" ") || "unknown error") + position;
+  const text = (kept.join(" ") || "unknown error") + position;
+  return fixes.length > 0 ? `${text}; reader options to try: ${fixes.join(", ")}` : text;
 }

@@ -73,7 +73,9 @@ export class ResultPrinter {
 
 function terminalWidth(): number | undefined {
   try {
-    return Deno.consoleSize().columns;
+    const { columns } = Deno.consoleSize();
+    // A pseudo-terminal with no size set reports 0 columns: do not fit then.
+    return columns >= 20 ? columns : undefined;
   } catch {
     return undefined;
   }

@@ -118,7 +118,7 @@ export class DuckDBSource {
    * statements DuckDB answers `{"error": true, …}`, returned as is.
    */
   async parseTree(sql: string): Promise<unknown> {
-    const rows = await this.readAll("SELECT json_serialize_sql($1)", [sql]);
+    const rows = await this.readAll("SELECT json_serialize_sql($1::VARCHAR)", [sql]);
     return JSON.parse(String(rows[0]?.[0] ?? "null"));
   }
 

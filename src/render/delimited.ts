@@ -7,7 +7,7 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { textOf } from "./values.ts";
+import { textFormatter } from "./values.ts";
 import type { RenderSummary } from "./renderer.ts";
 
 /** Quotes one field for a delimited file when it needs quoting. */
@@ -35,12 +35,13 @@ export async function renderDelimited(
   );
   let rows = 0;
   const columnCount = result.columns.length;
+  const formatters = result.columns.map((column) => textFormatter(column.kind));
   for await (const chunk of result.chunks()) {
     const lines = new Array<string>(chunk.rowCount);
     for (let row = 0; row < chunk.rowCount; row++) {
       let line = "";
       for (let column = 0; column < columnCount; column++) {
-        const text = textOf(chunk.columns[column]!.getItem(row));
+        const text = formatters[column]!(chunk.columns[column]!.getItem(row));
         if (column > 0) line += delimiter;
         if (text !== null) line += quoteField(text, delimiter);
       }

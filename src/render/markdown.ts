@@ -6,7 +6,7 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { textOf } from "./values.ts";
+import { textFormatter } from "./values.ts";
 import { isNumericKind, type RenderSummary } from "./renderer.ts";
 
 function markdownCell(text: string): string {
@@ -18,11 +18,14 @@ export async function renderMarkdown(result: RowsResult, sink: TextSink): Promis
   const header = result.columns.map((column) => markdownCell(column.name));
   const rule = result.columns.map((column) => isNumericKind(column.kind) ? "---:" : "---");
   await sink.write(`| ${header.join(" | ")} |\n|${rule.join("|")}|\n`);
+  const formatters = result.columns.map((column) => textFormatter(column.kind));
   let rows = 0;
   for await (const chunk of result.chunks()) {
     let text = "";
     for (let row = 0; row < chunk.rowCount; row++) {
-      const cells = chunk.columns.map((vector) => markdownCell(textOf(vector.getItem(row)) ?? ""));
+      const cells = chunk.columns.map((vector, column) =>
+        markdownCell(formatters[column]!(vector.getItem(row)) ?? "")
+      );
       text += `| ${cells.join(" | ")} |\n`;
     }
     rows += chunk.rowCount;

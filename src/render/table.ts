@@ -8,9 +8,9 @@
  *
  * @module
  */
-import type { ColumnInfo, RowsResult } from "../engine/result.ts";
+import type { ColumnInfo, ResultChunk, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { textOf } from "./values.ts";
+import { textFormatter } from "./values.ts";
 import { isNumericKind, type RenderSummary, type TableOptions } from "./renderer.ts";
 
 /** Widest a column grows before its cells are cut with `…` (characters). */
@@ -26,8 +26,8 @@ interface Cell {
   readonly isNull: boolean;
 }
 
-function displayCell(value: unknown): Cell {
-  const text = textOf(value);
+function displayCell(value: unknown, format: (value: unknown) => string | null): Cell {
+  const text = format(value);
   if (text === null) return { text: NULL_TEXT, isNull: true };
   // Control characters would break the box; show them as visible escapes.
   // deno-lint-ignore no-control-regex
@@ -93,6 +93,9 @@ export async function renderTable(
 ): Promise<RenderSummary> {
   const columns = result.columns;
   const dim = (text: string) => options.color ? `\x1b[2m${text}\x1b[22m` : text;
+  const formatters = columns.map((column) => textFormatter(column.kind));
+  const readRow = (chunk: ResultChunk, row: number) =>
+    chunk.columns.map((vector, column) => displayCell(vector.getItem(row), formatters[column]!));
   const held: Cell[][] = [];
   const holdLimit = options.maxRows > 0 ? options.maxRows : SIZING_ROWS;
   let total = 0;
@@ -133,10 +136,10 @@ export async function renderTable(
     for (let row = 0; row < chunk.rowCount; row++) {
       total++;
       if (layout === undefined) {
-        held.push(chunk.columns.map((vector) => displayCell(vector.getItem(row))));
+        held.push(readRow(chunk, row));
         if (held.length >= holdLimit) await start();
       } else if (options.maxRows === 0) {
-        await sink.write(dataLine(chunk.columns.map((vector) => displayCell(vector.getItem(row)))));
+        await sink.write(dataLine(readRow(chunk, row)));
       }
     }
   }
@@ -149,10 +152,12 @@ export async function renderTable(
   if (hiddenColumns > 0) footer += ` (${hiddenColumns} hidden)`;
   const inner = layout!.widths.reduce((sum, w) => sum + w + 3, -1) +
     (layout!.gapAfter >= 0 ? 4 : 0);
-  const footerWidth = Math.max(inner, length(footer) + 2);
-  const rule = footerWidth === inner ? line("├", "┴", "┤") : `├${"─".repeat(footerWidth)}┤\n`;
-  await sink.write(
-    rule + "│ " + fit(footer, footerWidth - 2, false) + " │\n└" + "─".repeat(footerWidth) + "┘\n",
-  );
+  if (length(footer) + 2 <= inner) {
+    await sink.write(
+      line("├", "┴", "┤") + "│ " + fit(footer, inner - 2, false) + " │\n" + line("└", "─", "┘"),
+    );
+  } else {
+    await sink.write(line("└", "┴", "┘") + footer + "\n");
+  }
   return { rows: total };
 }

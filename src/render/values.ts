@@ -19,7 +19,7 @@ import {
   DuckDBTimestampValue,
   DuckDBUnionValue,
 } from "@duckdb/node-api";
-import type { Cell } from "../engine/result.ts";
+import type { Cell, ColumnKind } from "../engine/result.ts";
 
 /** Largest integer a JSON number carries exactly in JavaScript (2^53 − 1). */
 const MAX_EXACT_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
@@ -42,6 +42,22 @@ export function textOf(value: Cell): string | null {
       if (value instanceof Uint8Array) return blobText(value);
       return String(value);
   }
+}
+
+/**
+ * Text of a FLOAT/DOUBLE cell as DuckDB prints it: whole numbers keep a `.0` (`35.0`), so a
+ * DOUBLE column never looks like an integer one.
+ */
+export function floatText(value: Cell): string | null {
+  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 1e15) {
+    return `${value}.0`;
+  }
+  return textOf(value);
+}
+
+/** The text formatter for a column of `kind`: {@link floatText} for floats, else {@link textOf}. */
+export function textFormatter(kind: ColumnKind): (value: Cell) => string | null {
+  return kind === "float" ? floatText : textOf;
 }
 
 function numberText(value: number): string {

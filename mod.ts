@@ -1,0 +1,50 @@
+/**
+ * Noctra as a library: SQL over CSV, TSV, JSON, NDJSON and Parquet files from a Deno program,
+ * through the same session the `noctra` CLI drives.
+ *
+ * @example
+ * ```ts
+ * import { Noctra, renderResult, StringSink } from "./mod.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const noctra = await Noctra.open();
+ * try {
+ *   const result = await noctra.query(
+ *     "SELECT state, count(*) AS airports FROM 'fixtures/airports.csv' " +
+ *       "GROUP BY state ORDER BY airports DESC LIMIT 2",
+ *   );
+ *   const sink = new StringSink();
+ *   await renderResult(result, "csv", sink, { maxRows: 0, color: false });
+ *   strictEqual(sink.text, "state,airports\nAK,263\nTX,209\n");
+ * } finally {
+ *   noctra.close();
+ * }
+ * ```
+ *
+ * @module
+ */
+export { type ExecutedStatement, Noctra, type NoctraOptions } from "./src/noctra.ts";
+export {
+  type Cell,
+  type CellVector,
+  type ColumnInfo,
+  type ColumnKind,
+  iterateRows,
+  type MessageResult,
+  type ResultChunk,
+  type RowsResult,
+  type StatementResult,
+} from "./src/engine/result.ts";
+export { type FileView, QueryEngine } from "./src/engine/query_engine.ts";
+export { DuckDBSource, type DuckDBSourceOptions } from "./src/engine/duckdb_source.ts";
+export {
+  isOutputFormat,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type RenderSummary,
+  renderResult,
+  type TableOptions,
+} from "./src/render/renderer.ts";
+export { type ByteWriter, OutputClosedError, StringSink, TextSink } from "./src/render/sink.ts";
+export { type SplitStatement, splitStatements } from "./src/rql/splitter.ts";
+export { describeError, NoctraError, UsageError } from "./src/errors.ts";
