@@ -41,8 +41,8 @@ export {
   isOutputFormat,
   OUTPUT_FORMATS,
   type OutputFormat,
-  type RenderSummary,
   renderResult,
+  type RenderSummary,
   type TableOptions,
 } from "./src/render/renderer.ts";
 export { type ByteWriter, OutputClosedError, StringSink, TextSink } from "./src/render/sink.ts";

@@ -1,0 +1,255 @@
+/**
+ * End-to-end tests: the real CLI on the real fixtures — flags, stdin, exit codes, and the
+ * separation of data (stdout) from messages (stderr).
+ */
+import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { runNoctra } from "./_cli.ts";
+
+Deno.test("-c runs SQL over a CSV file and prints CSV to stdout only", async () => {
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    "SELECT state, count(*) AS airports FROM 'fixtures/airports.csv' GROUP BY state ORDER BY airports DESC, state LIMIT 3",
+  ]);
+  deepStrictEqual(run, { code: 0, stdout: "state,airports\nAK,263\nTX,209\nCA,205\n", stderr: "" });
+});
+
+Deno.test("repeated -c statements run in order and share the session", async () => {
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    "USE 'fixtures/penguins.parquet' AS p",
+    "-c",
+    `SELECT "Species", count(*) AS n FROM p GROUP BY 1 ORDER BY 1`,
+  ]);
+  deepStrictEqual(run, {
+    code: 0,
+    stdout: "Species,n\nAdelie,152\nChinstrap,68\nGentoo,124\n",
+    stderr: "",
+  });
+});
+
+Deno.test("-f runs a script; a failing statement stops it with its line and exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = `${dir}/job.sql`;
+  await Deno.writeTextFile(
+    script,
+    "SELECT 1 AS a;\n\n-- comment\nSELECT *\nFROM no_such_table;\nSELECT 2 AS b;\n",
+  );
+  const run = await runNoctra(["--format", "csv", "-f", script]);
+  strictEqual(run.code, 1);
+  strictEqual(run.stdout, "a\n1\n");
+  strictEqual(
+    run.stderr,
+    "noctra: error: job.sql:4: Catalog Error: Table with name no_such_table does not exist! " +
+      'Did you mean "pg_tables"? (line 5, column 6)\n',
+  );
+});
+
+Deno.test("--continue-on-error runs the rest and still exits 1", async () => {
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "--continue-on-error",
+    "-c",
+    "SELECT 1 AS a; SELEC 2; SELECT 3 AS c",
+  ]);
+  strictEqual(run.code, 1);
+  strictEqual(run.stdout, "a\n1\nc\n3\n");
+  match(run.stderr, /^noctra: error: -c:1: Parser Error: syntax error at or near "SELEC"/);
+});
+
+Deno.test("stdin that is not a terminal is read as a script", async () => {
+  const run = await runNoctra(["--format", "tsv"], {
+    stdin:
+      "USE 'fixtures/unemployment.tsv' AS u;\nSELECT id, rate FROM u ORDER BY rate DESC LIMIT 2;\n",
+  });
+  deepStrictEqual(run, { code: 0, stdout: "id\trate\n6025\t0.301\n72147\t0.277\n", stderr: "" });
+});
+
+Deno.test("a file argument is registered as a view named after its stem", async () => {
+  const run = await runNoctra([
+    "fixtures/seattle-weather.csv",
+    "--format",
+    "jsonl",
+    "-c",
+    "SELECT date, weather FROM seattle_weather ORDER BY date LIMIT 2",
+  ]);
+  deepStrictEqual(run, {
+    code: 0,
+    stdout: '{"date":"2012-01-01","weather":"drizzle"}\n{"date":"2012-01-02","weather":"rain"}\n',
+    stderr: "",
+  });
+});
+
+Deno.test("json keeps types: integers, big integers, decimals, NULL, timestamps, nested", async () => {
+  const run = await runNoctra([
+    "--format",
+    "json",
+    "-c",
+    "SELECT 7 AS i, 9007199254740993::BIGINT AS big, 12.50::DECIMAL(6,2) AS d, NULL AS n, " +
+    "TIMESTAMP '2024-01-02 03:04:05.123456' AS ts, DATE '2024-02-29' AS day, " +
+    "[1, 2] AS list, {'a': 'x', 'b': [true]} AS struct, MAP {'k': 1.5::DOUBLE} AS map",
+  ]);
+  strictEqual(run.code, 0);
+  strictEqual(
+    run.stdout,
+    '[{"i":7,"big":"9007199254740993","d":12.50,"n":null,"ts":"2024-01-02T03:04:05.123456",' +
+      '"day":"2024-02-29","list":[1,2],"struct":{"a":"x","b":[true]},"map":{"k":1.5}}]\n',
+  );
+  deepStrictEqual(JSON.parse(run.stdout)[0].big, "9007199254740993");
+});
+
+Deno.test("json of an empty result is an empty array; jsonl prints nothing", async () => {
+  const sql = "SELECT * FROM 'fixtures/airports.csv' WHERE false";
+  strictEqual((await runNoctra(["--format", "json", "-c", sql])).stdout, "[]\n");
+  strictEqual((await runNoctra(["--format", "jsonl", "-c", sql])).stdout, "");
+});
+
+Deno.test("globs and gzip files are read as DuckDB reads them", async () => {
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    "SELECT (SELECT count(*) FROM 'fixtures/logs/*.csv') AS glob_rows, " +
+    "(SELECT count(*) FROM read_csv('fixtures/airports.csv.gz')) AS gzip_rows",
+  ]);
+  deepStrictEqual(run, { code: 0, stdout: "glob_rows,gzip_rows\n1096,3376\n", stderr: "" });
+});
+
+Deno.test("csv output quotes fields with commas and keeps NULL apart from ''", async () => {
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    "SELECT name, NULL AS nothing, '' AS empty FROM 'fixtures/airports.csv' WHERE iata = 'SEA'",
+  ]);
+  strictEqual(run.stdout, 'name,nothing,empty\nSeattle-Tacoma Intl,,""\n');
+});
+
+Deno.test("markdown output right-aligns numbers", async () => {
+  const run = await runNoctra([
+    "--format",
+    "markdown",
+    "-c",
+    "SELECT iata, latitude FROM 'fixtures/airports.csv' WHERE iata IN ('SEA', 'PDX') ORDER BY iata",
+  ]);
+  strictEqual(
+    run.stdout,
+    "| iata | latitude |\n|---|---:|\n| PDX | 45.58872222 |\n| SEA | 47.44898194 |\n",
+  );
+});
+
+Deno.test("table output: header with types, right-aligned numbers, NULL, row-count footer", async () => {
+  const run = await runNoctra([
+    "-c",
+    "SELECT iata, latitude, NULL::VARCHAR AS note FROM 'fixtures/airports.csv' WHERE iata IN ('SEA', 'PDX') ORDER BY iata",
+  ]);
+  strictEqual(run.code, 0);
+  strictEqual(
+    run.stdout,
+    [
+      "┌─────────┬─────────────┬─────────┐",
+      "│ iata    │ latitude    │ note    │",
+      "│ varchar │ double      │ varchar │",
+      "├─────────┼─────────────┼─────────┤",
+      "│ PDX     │ 45.58872222 │ NULL    │",
+      "│ SEA     │ 47.44898194 │ NULL    │",
+      "├─────────┴─────────────┴─────────┤",
+      "│ 2 rows  3 columns               │",
+      "└─────────────────────────────────┘",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("--max-rows cuts the table display and says how many were shown", async () => {
+  const run = await runNoctra([
+    "--max-rows",
+    "2",
+    "-c",
+    "SELECT iata FROM 'fixtures/airports.csv' ORDER BY iata",
+  ]);
+  strictEqual(run.code, 0);
+  strictEqual(
+    run.stdout,
+    "┌─────────┐\n│ iata    │\n│ varchar │\n├─────────┤\n│ 00M     │\n│ 00R     │\n└─────────┘\n" +
+      "3,376 rows (2 shown)  1 column\n",
+  );
+});
+
+Deno.test("--max-rows never truncates csv output", async () => {
+  const run = await runNoctra([
+    "--max-rows",
+    "2",
+    "--format",
+    "csv",
+    "-c",
+    "SELECT iata FROM 'fixtures/airports.csv'",
+  ]);
+  strictEqual(run.stdout.trimEnd().split("\n").length, 3377);
+});
+
+Deno.test("-o writes results to a file and nothing to stdout", async () => {
+  const dir = await Deno.makeTempDir();
+  const target = `${dir}/out.csv`;
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-o",
+    target,
+    "-c",
+    `SELECT "Species", count(*) AS n FROM 'fixtures/penguins.ndjson' GROUP BY 1 ORDER BY 1`,
+  ]);
+  deepStrictEqual(run, { code: 0, stdout: "", stderr: "" });
+  strictEqual(await Deno.readTextFile(target), "Species,n\nAdelie,152\nChinstrap,68\nGentoo,124\n");
+  deepStrictEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["out.csv"]);
+});
+
+Deno.test("usage errors exit 2 with one line and no stack trace", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--no-such-flag"], /^noctra: error: Unknown option '--no-such-flag'.*see noctra --help\n$/],
+    [
+      ["--format", "xml", "-c", "SELECT 1"],
+      /^noctra: error: --format xml: unknown format; choose one of table, csv, tsv, json, jsonl, markdown\n$/,
+    ],
+    [
+      ["-f", "no/such/script.sql"],
+      /^noctra: error: -f no\/such\/script\.sql: script file not found\n$/,
+    ],
+    [["-f", "fixtures"], /^noctra: error: -f fixtures: is a directory, expected a script file\n$/],
+    [["--max-rows", "-3", "-c", "SELECT 1"], /^noctra: error: .*/],
+    [
+      ["--max-rows", "many", "-c", "SELECT 1"],
+      /^noctra: error: --max-rows many: expected a whole number ≥ 0/,
+    ],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await runNoctra(args);
+    strictEqual(run.code, 2, args.join(" "));
+    strictEqual(run.stdout, "");
+    match(run.stderr, expected);
+    strictEqual(run.stderr.includes("    at "), false, "no stack trace");
+  }
+});
+
+Deno.test("--help and --version print to stdout and exit 0", async () => {
+  const help = await runNoctra(["--help"]);
+  strictEqual(help.code, 0);
+  match(help.stdout, /^noctra — SQL over CSV/);
+  match(help.stdout, /Exit codes: 0 success, 1 a statement failed, 2 usage error/);
+  const version = await runNoctra(["-V"]);
+  deepStrictEqual(version, { code: 0, stdout: "noctra 0.1.0\n", stderr: "" });
+});
+
+Deno.test("the demo task's script runs on the bundled fixtures", async () => {
+  const run = await runNoctra(["--format", "csv", "-f", "fixtures/demo.sql"]);
+  strictEqual(run.stderr, "");
+  strictEqual(run.code, 0);
+  match(run.stdout, /^state,airports\nAK,263\nTX,209\nCA,205\nOK,102\nFL,100\n/);
+  match(run.stdout, /species,penguins,avg_mass_g,max_flipper_mm\nAdelie,152,3701\.0,210\n/);
+  match(run.stdout, /weather_rows_2012_2014\n1096\n/);
+  match(run.stdout, /county_fips,rate\n6025,0\.301\n/);
+});
