@@ -1,9 +1,14 @@
+// deno-lint-ignore-file no-regex-spaces -- the patterns match exact table layouts
 /**
  * The REPL driven through a real pseudo-terminal (util-linux `script`), as a user types:
  * prompts, multi-line statements, meta-commands, errors that do not end the session, history.
  */
 import { match, strictEqual } from "node:assert/strict";
 import { ROOT } from "./_cli.ts";
+
+/** Terminal control sequences (cursor moves, colours) that readline writes. */
+// deno-lint-ignore no-control-regex
+const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /**
  * A REPL on a pseudo-terminal, driven expect-style: `send` types text, `waitFor` blocks until
@@ -31,12 +36,8 @@ class PtyRepl {
     const decoder = new TextDecoder();
     this.#done = (async () => {
       for await (const bytes of child.stdout) {
-        // deno-lint-ignore no-control-regex
-        this.#screen += decoder.decode(bytes, { stream: true }).replace(
-          /\x1b\[[0-9;]*[A-Za-z]/g,
-          "",
-        )
-          .replaceAll("\r", "");
+        const text = decoder.decode(bytes, { stream: true });
+        this.#screen += text.replace(ANSI_ESCAPE, "").replaceAll("\r", "");
       }
     })();
   }
