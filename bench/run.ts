@@ -35,8 +35,8 @@ import { fileURLToPath } from "node:url";
 import { ensureBenchData } from "./fetch_data.ts";
 import {
   median,
-  rssMethod,
   type RssMethod,
+  rssMethod,
   runMeasured,
   type RunResult,
   shellQuote,
@@ -167,7 +167,9 @@ function buildScenarios(reps: number): Scenario[] {
           problems.push(`baseline wrote ${baseline.stdoutLines} lines, expected ${CSV_10M_LINES}`);
         }
         if (noctra.stdoutBytes !== baseline.stdoutBytes) {
-          problems.push(`bytes differ: Noctra ${noctra.stdoutBytes}, baseline ${baseline.stdoutBytes}`);
+          problems.push(
+            `bytes differ: Noctra ${noctra.stdoutBytes}, baseline ${baseline.stdoutBytes}`,
+          );
         }
         if (noctra.firstLine !== baseline.firstLine) {
           problems.push(`headers differ: ${noctra.firstLine} vs ${baseline.firstLine}`);
@@ -325,7 +327,12 @@ interface Machine {
 
 async function commandText(command: string, args: string[]): Promise<string | null> {
   try {
-    const out = await new Deno.Command(command, { args, cwd: ROOT, stdout: "piped", stderr: "null" })
+    const out = await new Deno.Command(command, {
+      args,
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    })
       .output();
     return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
   } catch {
@@ -335,7 +342,12 @@ async function commandText(command: string, args: string[]): Promise<string | nu
 
 async function machineFacts(): Promise<Machine> {
   const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
-  const versions = await commandText(DENO, ["run", "--allow-all", "bench/raw_duckdb.ts", "version"]);
+  const versions = await commandText(DENO, [
+    "run",
+    "--allow-all",
+    "bench/raw_duckdb.ts",
+    "version",
+  ]);
   const [duckdb, nodeApi] = (versions ?? "unknown\tunknown").split("\t");
   return {
     nproc: (await commandText("nproc", [])) ?? String(navigator.hardwareConcurrency),
@@ -429,9 +441,7 @@ function markdownSection(outcomes: readonly Outcome[], machine: Machine, argv: s
       lines.push(
         `| \`${outcome.scenario.name}\` peak RSS | ${outcome.scenario.reps} | ${
           mb(s.noctraRss)
-        } | ${mb(s.baselineRss)} | — | ≤ ${outcome.scenario.maxRssMB} MB | ${
-          verdict(s.rssPass)
-        } |`,
+        } | ${mb(s.baselineRss)} | — | ≤ ${outcome.scenario.maxRssMB} MB | ${verdict(s.rssPass)} |`,
       );
     }
   }

@@ -21,14 +21,25 @@ export const CONTINUATION_PROMPT = "   ...> ";
 /** Lines of history kept. */
 const HISTORY_SIZE = 1000;
 
-/** `$XDG_STATE_HOME/noctra/history`, default `~/.local/state/noctra/history`. */
-export function historyPath(): string {
-  const stateHome = Deno.env.get("XDG_STATE_HOME") ||
-    join(Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".", ".local", "state");
-  return join(stateHome, "noctra", "history");
+/**
+ * `$XDG_STATE_HOME/noctra/history`, default `~/.local/state/noctra/history`; `undefined` when
+ * the environment cannot be read (no `--allow-env`) or names no home, so history is off.
+ */
+export function historyPath(): string | undefined {
+  try {
+    // Ask nothing: without a grant history is simply off (no permission prompt at start).
+    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return undefined;
+    const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+    const stateHome = Deno.env.get("XDG_STATE_HOME") ||
+      (home === undefined ? undefined : join(home, ".local", "state"));
+    return stateHome === undefined ? undefined : join(stateHome, "noctra", "history");
+  } catch {
+    return undefined;
+  }
 }
 
-function loadHistory(path: string): string[] {
+function loadHistory(path: string | undefined): string[] {
+  if (path === undefined) return [];
   try {
     // The file holds oldest first; readline wants newest first.
     return Deno.readTextFileSync(path).split("\n").filter((line) => line !== "").reverse()
@@ -38,7 +49,8 @@ function loadHistory(path: string): string[] {
   }
 }
 
-function saveHistory(path: string, newestFirst: readonly string[]): void {
+function saveHistory(path: string | undefined, newestFirst: readonly string[]): void {
+  if (path === undefined) return;
   try {
     Deno.mkdirSync(dirname(path), { recursive: true });
     const temporary = `${path}.${Deno.pid}.tmp`;
