@@ -43,7 +43,10 @@ function cellText(value: DuckDBValue): string | null {
 }
 
 /** Runs one mode over `sql`; returns rows, total and fetch milliseconds. */
-async function run(mode: Mode, sql: string): Promise<{ rows: number; totalMs: number; fetchMs: number }> {
+async function run(
+  mode: Mode,
+  sql: string,
+): Promise<{ rows: number; totalMs: number; fetchMs: number }> {
   const started = performance.now();
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
