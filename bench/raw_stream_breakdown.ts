@@ -14,6 +14,9 @@
  * - `render`: build the CSV text like Noctra (`String(cell)`, quoting check, one joined string
  *   per chunk) but do not write it.
  * - `write`: `render` plus UTF-8 encoding and writing to stdout in 64 KiB batches.
+ * - `sqltext`: like `write`, but DuckDB builds each line (`concat_ws(',', *COLUMNS(*))` over the
+ *   query), so JS reads one VARCHAR per row. No quoting and NULLs are skipped, so it is only a
+ *   probe of moving the text formatting into DuckDB, valid for data that needs neither.
  *
  * Prints to stderr: rows, total milliseconds, and the milliseconds spent awaiting `fetchChunk`.
  *
@@ -23,7 +26,7 @@ import { DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
 const DEFAULT_SQL = "SELECT i AS id, i * 2 AS doubled, 'row-' || i AS label, i % 7 = 0 AS lucky " +
   "FROM range(10000000) t(i)";
-const MODES = ["fetch", "getitem", "columns", "render", "write"] as const;
+const MODES = ["fetch", "getitem", "columns", "render", "write", "sqltext"] as const;
 type Mode = typeof MODES[number];
 
 /** Noctra's quoting rule (see `src/render/delimited.ts`). */
@@ -50,7 +53,9 @@ async function run(
   const started = performance.now();
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
-  const result = await connection.stream(sql);
+  const result = await connection.stream(
+    mode === "sqltext" ? `SELECT concat_ws(',', *COLUMNS(*)) FROM (${sql})` : sql,
+  );
   const encoder = new TextEncoder();
   let pending: string[] = [];
   let pendingChars = 0;
@@ -84,7 +89,10 @@ async function run(
       continue;
     }
     const lines = new Array<string>(chunk.rowCount);
-    for (let row = 0; row < chunk.rowCount; row++) {
+    if (mode === "sqltext") {
+      for (let row = 0; row < chunk.rowCount; row++) lines[row] = String(vectors[0]!.getItem(row));
+    }
+    for (let row = 0; mode !== "sqltext" && row < chunk.rowCount; row++) {
       let line = "";
       for (let column = 0; column < columnCount; column++) {
         const text = cellText(vectors[column]!.getItem(row));

@@ -16,6 +16,8 @@ import {
 } from "./engine/result.ts";
 import { type SplitStatement, splitStatements } from "./rql/splitter.ts";
 import { NoctraError } from "./errors.ts";
+import { AttachmentRegistry } from "./session/attachment_registry.ts";
+import type { RoutingStrategy } from "./engine/routing.ts";
 import { uniqueNames } from "./render/values.ts";
 
 /** Options for {@link Noctra.open}. */
@@ -24,6 +26,15 @@ export interface NoctraOptions {
   readonly files?: readonly string[];
   /** DuckDB configuration options (`threads`, `memory_limit`, …) applied at start. */
   readonly duckdbConfig?: Readonly<Record<string, string>>;
+  /**
+   * Where registered sources persist across sessions: a registry file path, or `false` for none.
+   * Default `false` for the library; the CLI passes `AttachmentRegistry.defaultPath()`.
+   */
+  readonly registryPath?: string | false;
+  /** Which engine runs statements (default `auto`). */
+  readonly strategy?: RoutingStrategy;
+  /** Bridged SQLite tables with at least this many rows are materialized and cached. */
+  readonly materializeThresholdRows?: number;
 }
 
 /** One statement of a script together with its result. */
@@ -57,21 +68,35 @@ export interface ExecutedStatement {
 export class Noctra {
   readonly #duckdb: DuckDBSource;
   readonly #engine: QueryEngine;
+  readonly #warnings: string[];
 
-  private constructor(duckdb: DuckDBSource, engine: QueryEngine) {
+  private constructor(duckdb: DuckDBSource, engine: QueryEngine, warnings: string[]) {
     this.#duckdb = duckdb;
     this.#engine = engine;
+    this.#warnings = warnings;
   }
 
   /**
-   * Opens a session: starts DuckDB in memory and registers `options.files` as views.
-   * Throws {@link NoctraError} when a file cannot be registered (the session is closed first).
+   * Opens a session: starts DuckDB in memory, restores the registered sources (when a registry is
+   * given) and registers `options.files` as views. Sources that cannot be restored become
+   * warnings ({@link Noctra.warnings}), never errors. Throws {@link NoctraError} when a file
+   * argument cannot be registered (the session is closed first).
    */
   static async open(options: NoctraOptions = {}): Promise<Noctra> {
     const duckdb = await DuckDBSource.open(
       options.duckdbConfig ? { config: options.duckdbConfig } : {},
     );
-    const noctra = new Noctra(duckdb, new QueryEngine(duckdb));
+    const registry = options.registryPath
+      ? new AttachmentRegistry(options.registryPath)
+      : undefined;
+    const engine = new QueryEngine(duckdb, {
+      registry,
+      ...(options.materializeThresholdRows === undefined
+        ? {}
+        : { materializeThresholdRows: options.materializeThresholdRows }),
+    });
+    if (options.strategy !== undefined) engine.strategy = options.strategy;
+    const noctra = new Noctra(duckdb, engine, await engine.restore());
     try {
       for (const file of options.files ?? []) await noctra.use(file);
     } catch (error) {
@@ -79,6 +104,11 @@ export class Noctra {
       throw error;
     }
     return noctra;
+  }
+
+  /** Warning lines from opening the session (sources that could not be restored). */
+  get warnings(): readonly string[] {
+    return this.#warnings;
   }
 
   /** The engine that routes this session's statements (for the CLI and advanced callers). */
@@ -142,8 +172,9 @@ export class Noctra {
     this.#engine.interrupt();
   }
 
-  /** Closes the session and DuckDB. Safe to call twice. */
+  /** Closes the session, its SQLite attachments and DuckDB. Safe to call twice. */
   close(): void {
+    this.#engine.close();
     this.#duckdb.close();
   }
 }

@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Extra environment variables. */
   readonly env?: Record<string, string>;
+  /** `XDG_STATE_HOME` for the run (registry, history); default: a fresh empty directory. */
+  readonly stateHome?: string;
 }
 
 /** Runs `deno run -A main.ts ...args` and returns exit code, stdout and stderr (UTF-8). */
@@ -38,7 +40,11 @@ export async function runNoctra(
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", XDG_STATE_HOME: stateDirectory, ...options.env },
+    env: {
+      NO_COLOR: "1",
+      XDG_STATE_HOME: options.stateHome ?? await Deno.makeTempDir({ prefix: "noctra-state-" }),
+      ...options.env,
+    },
   });
   const child = command.spawn();
   if (options.stdin !== undefined) {
@@ -54,6 +60,3 @@ export async function runNoctra(
     stderr: decoder.decode(output.stderr),
   };
 }
-
-/** A state directory private to this test process, so tests never touch the user's history. */
-const stateDirectory = Deno.makeTempDirSync({ prefix: "noctra-test-state-" });

@@ -56,6 +56,8 @@ Deno.test("command-line arguments parse into options", () => {
       outputFile: undefined,
       maxRows: 0,
       continueOnError: false,
+      noRestore: false,
+      strategy: "auto",
       help: false,
       version: false,
     },

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
 
 /** Everything the command line can ask for. */
@@ -22,6 +23,10 @@ export interface CliOptions {
   /** `--max-rows`: rows a table displays at most (0 = all); undefined = the mode's default. */
   readonly maxRows: number | undefined;
   readonly continueOnError: boolean;
+  /** `--no-restore`: start without the saved sources and save none. */
+  readonly noRestore: boolean;
+  /** `--engine`: which engine runs statements. */
+  readonly strategy: RoutingStrategy;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -43,6 +48,8 @@ Options:
   -o, --output FILE       write results to FILE instead of stdout (replaced on success)
       --max-rows N        rows a table shows at most; 0 shows all (default: 40)
       --continue-on-error keep running a script after a failed statement
+      --engine ENGINE     hybrid (default: route each statement) | duckdb | sqlite
+      --no-restore        start without the saved sources (USE, ATTACH) and save none
   -h, --help              show this help
   -V, --version           show the version
 
@@ -67,6 +74,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         output: { type: "string", short: "o" },
         "max-rows": { type: "string" },
         "continue-on-error": { type: "boolean" },
+        engine: { type: "string" },
+        "no-restore": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -90,6 +99,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       throw new UsageError(`--max-rows ${text}: expected a whole number ≥ 0 (0 shows all rows)`);
     }
   }
+  const engine = values.engine ?? "hybrid";
+  const strategy = strategyFromName(engine);
+  if (strategy === undefined) {
+    throw new UsageError(
+      `--engine ${engine}: unknown engine; choose one of hybrid, duckdb, sqlite`,
+    );
+  }
   if (values.command !== undefined && values.file !== undefined) {
     throw new UsageError("-c/--command and -f/--file cannot be combined; use one of them");
   }
@@ -101,6 +117,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     outputFile: values.output,
     maxRows,
     continueOnError: values["continue-on-error"] ?? false,
+    noRestore: values["no-restore"] ?? false,
+    strategy,
     help: values.help ?? false,
     version: values.version ?? false,
   };

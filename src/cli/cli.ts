@@ -11,6 +11,7 @@ import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
 import { DEFAULT_MAX_ROWS, printError, ResultPrinter } from "./output.ts";
 import { runScript, type ScriptSource } from "./batch.ts";
 import { runRepl } from "./repl.ts";
+import { AttachmentRegistry } from "../session/attachment_registry.ts";
 
 /** Noctra's version. */
 export const VERSION = "0.1.0";
@@ -57,7 +58,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
   let noctra: Noctra;
   try {
-    noctra = await Noctra.open({ files: options.files });
+    noctra = await Noctra.open({
+      files: options.files,
+      strategy: options.strategy,
+      registryPath: options.noRestore ? false : (AttachmentRegistry.defaultPath() ?? false),
+    });
+    for (const warning of noctra.warnings) printer.message(`noctra: warning: ${warning}`);
   } catch (error) {
     output.abandon();
     printError(describeError(error));

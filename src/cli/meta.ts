@@ -6,6 +6,11 @@
  */
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
 import type { OutputSettings } from "./output.ts";
+import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
+
+function engineName(strategy: RoutingStrategy): string {
+  return strategy === "auto" ? "hybrid" : strategy;
+}
 
 /** What the REPL should do after a meta-command. */
 export type MetaOutcome =
@@ -25,7 +30,12 @@ Meta-commands (also as DuckDB's dot-commands):
   quit, exit, :quit, .quit      leave
   :format FORMAT, .mode FORMAT  ${OUTPUT_FORMATS.join(", ")}
   :timer on|off, .timer on|off  print elapsed time after each statement
-  :maxrows N, .maxrows N        rows a table shows (0 = all)`;
+  :maxrows N, .maxrows N        rows a table shows (0 = all)
+  :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements
+
+Sources: USE 'file' AS alias, ATTACH 'x.db' AS alias [(TYPE SQLITE, READ_ONLY, CREATE)],
+DETACH alias, SHOW SOURCES, SHOW TABLES [FROM alias], DESCRIBE name | 'file',
+SHOW CACHE, CLEAR CACHE [alias].`;
 
 /** DuckDB `.mode` names that differ from ours. */
 const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
@@ -41,7 +51,11 @@ const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
  * Runs `line` as a meta-command and returns what to do, or `null` when `line` is not one
  * (then it is SQL). Only called with the first line of a statement.
  */
-export function runMetaCommand(line: string, settings: OutputSettings): MetaOutcome | null {
+export function runMetaCommand(
+  line: string,
+  settings: OutputSettings,
+  engine?: { strategy: RoutingStrategy },
+): MetaOutcome | null {
   const trimmed = line.trim().replace(/;$/, "").trim();
   const [word = "", ...rest] = trimmed.split(/\s+/);
   const lower = word.toLowerCase();
@@ -84,6 +98,21 @@ export function runMetaCommand(line: string, settings: OutputSettings): MetaOutc
       }
       settings.maxRows = Number(argument);
       return { kind: "reply", text: `maxrows: ${settings.maxRows}` };
+    }
+    case "engine": {
+      if (engine === undefined) {
+        return { kind: "reply", text: `${word}: no engine in this session` };
+      }
+      if (argument === "") return { kind: "reply", text: `engine: ${engineName(engine.strategy)}` };
+      const strategy = strategyFromName(argument);
+      if (strategy === undefined) {
+        return {
+          kind: "reply",
+          text: `${word} ${argument}: unknown engine; choose one of hybrid, duckdb, sqlite`,
+        };
+      }
+      engine.strategy = strategy;
+      return { kind: "reply", text: `engine: ${engineName(strategy)}` };
     }
     default:
       return { kind: "reply", text: `unknown meta-command ${word}; type help for the list` };

@@ -98,7 +98,7 @@ export async function runRepl(noctra: Noctra, printer: ResultPrinter): Promise<v
     if (next === null || next.done) break;
     const line = next.value as string;
     if (buffer === "") {
-      const outcome = runMetaCommand(line, printer.settings);
+      const outcome = runMetaCommand(line, printer.settings, noctra.engine);
       if (outcome?.kind === "quit") break;
       if (outcome?.kind === "reply") {
         printer.message(outcome.text);

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  type DuckDBAppender,
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBResult,
@@ -120,6 +121,11 @@ export class DuckDBSource {
   async parseTree(sql: string): Promise<unknown> {
     const rows = await this.readAll("SELECT json_serialize_sql($1::VARCHAR)", [sql]);
     return JSON.parse(String(rows[0]?.[0] ?? "null"));
+  }
+
+  /** An appender into `catalog.schema.table`, for bulk loads with `appendDataChunk`. */
+  async appender(catalog: string, schema: string, table: string): Promise<DuckDBAppender> {
+    return await this.#connection.createAppender(table, schema, catalog);
   }
 
   /** Asks DuckDB to stop the running statement (`connection.interrupt()`); it then throws. */

@@ -1,12 +1,29 @@
 /**
- * `QueryEngine`: decides what runs each statement. RQL commands are handled here; SQL goes to
- * DuckDB after the files it names have been checked, so a missing or empty file gives one clear
- * line instead of DuckDB's catalog or sniffer errors.
+ * `QueryEngine`: the hybrid router. It runs RQL commands itself and decides, for every other
+ * statement, which engine runs it — from DuckDB's own parser (`json_serialize_sql` trees for
+ * SELECT, `extractStatements` + prepared `statementType` for the rest) and the head of write
+ * statements, never from regexes over SQL.
+ *
+ * - A SELECT that reads only one SQLite attachment runs natively in SQLite.
+ * - A SELECT that mixes SQLite tables with files or DuckDB relations runs in DuckDB after the
+ *   referenced SQLite tables are bridged in under the same names (bridge.ts).
+ * - A write whose target is a SQLite table runs natively in SQLite — unless its source query
+ *   reads files or DuckDB relations (`INSERT INTO db.t SELECT … FROM 'f.csv'`,
+ *   `CREATE TABLE db.t AS SELECT …`): DuckDB then runs the query and its rows stream into SQLite
+ *   inside one savepoint, so a failing row leaves the database unchanged.
+ * - Everything else runs in DuckDB, after the local files it names have been checked.
  *
  * @module
  */
+import { StatementType } from "@duckdb/node-api";
 import type { DuckDBSource } from "./duckdb_source.ts";
-import type { MessageResult, StatementResult } from "./result.ts";
+import {
+  type Cell,
+  type MessageResult,
+  type RowsResult,
+  rowsResultFromArrays,
+  type StatementResult,
+} from "./result.ts";
 import {
   absolutePath,
   checkReadableFile,
@@ -14,13 +31,38 @@ import {
   type FileKind,
   fileKindOf,
   isGlob,
+  isRemote,
   readerCall,
   requireFileKind,
 } from "./file_readers.ts";
-import { FILE_READING_FUNCTIONS, relationsOf } from "./relations.ts";
-import { parseRqlCommand, type ReaderOption, type UseFileCommand } from "../rql/commands.ts";
+import {
+  FILE_READING_FUNCTIONS,
+  relationsOf,
+  type StatementRelations,
+  type TableReference,
+} from "./relations.ts";
+import { SQLiteSource } from "./sqlite_source.ts";
+import { Bridge } from "./bridge.ts";
+import { tableUsage } from "./pushdown.ts";
+import type { RoutingStrategy } from "./routing.ts";
+import { sqliteTypeForDuckdb } from "./type_mapping.ts";
+import {
+  type AttachCommand,
+  type DescribeCommand,
+  type DetachCommand,
+  parseRqlCommand,
+  type ReaderOption,
+  type RqlCommand,
+  type ShowCommand,
+  type UseFileCommand,
+} from "../rql/commands.ts";
+import { type StatementHead, statementHead } from "../rql/statement_head.ts";
+import { significantTokens } from "../rql/lexer.ts";
 import { quoteIdentifier, quoteLiteral } from "../sql_text.ts";
 import { NoctraError } from "../errors.ts";
+import { textOf } from "../render/values.ts";
+import type { AttachmentRegistry, RegisteredSource } from "../session/attachment_registry.ts";
+import { DuckDBBlobValue, DuckDBDecimalValue } from "@duckdb/node-api";
 
 /** A view that `USE` registered over a file. */
 export interface FileView {
@@ -32,13 +74,46 @@ export interface FileView {
   readonly options: readonly ReaderOption[];
 }
 
-/** Routes statements to the right engine and keeps the session's file views. */
+/** Options of a {@link QueryEngine}. */
+export interface QueryEngineOptions {
+  /** Where sources persist; undefined = not persisted. */
+  readonly registry?: AttachmentRegistry | undefined;
+  /** Bridged SQLite tables with at least this many rows are materialized and cached (rows). */
+  readonly materializeThresholdRows?: number;
+  /** How long SQLite waits on a locked database before failing (ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Default `[hybrid] materialize_threshold_rows`: the seeds' "< 10K rows → read in place". */
+export const DEFAULT_MATERIALIZE_THRESHOLD_ROWS = 10_000;
+/** Default `[sqlite] busy_timeout_ms`. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 2_000;
+
+const SQLITE_HEADER = "SQLite format 3\0";
+const SQLITE_EXTENSIONS = [".db", ".sqlite", ".sqlite3"];
+
+/** Routes statements to DuckDB or SQLite and keeps the session's sources. */
 export class QueryEngine {
   readonly #duckdb: DuckDBSource;
+  readonly #bridge: Bridge;
+  readonly #registry: AttachmentRegistry | undefined;
+  readonly #busyTimeoutMs: number;
   readonly #fileViews = new Map<string, FileView>();
+  readonly #sqlite = new Map<string, SQLiteSource>();
+  /** Registered sources whose file was missing (or unreadable) at restore, by alias. */
+  readonly #missing = new Map<string, RegisteredSource>();
+  /** SQLite sources that joined the open transaction; null outside a transaction. */
+  #transaction: Set<SQLiteSource> | null = null;
+  #thresholdRows: number;
+  /** Which engine runs statements. */
+  strategy: RoutingStrategy = "auto";
 
-  constructor(duckdb: DuckDBSource) {
+  constructor(duckdb: DuckDBSource, options: QueryEngineOptions = {}) {
     this.#duckdb = duckdb;
+    this.#registry = options.registry;
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.#thresholdRows = options.materializeThresholdRows ?? DEFAULT_MATERIALIZE_THRESHOLD_ROWS;
+    this.#bridge = new Bridge(duckdb, () => this.#thresholdRows);
   }
 
   /** The file views registered with `USE`, in registration order. */
@@ -46,22 +121,85 @@ export class QueryEngine {
     return [...this.#fileViews.values()];
   }
 
+  /** The SQLite attachments, in attach order. */
+  get attachments(): readonly SQLiteSource[] {
+    return [...this.#sqlite.values()];
+  }
+
+  /** Rows at or above which a bridged table is materialized and cached. */
+  get materializeThresholdRows(): number {
+    return this.#thresholdRows;
+  }
+  set materializeThresholdRows(rows: number) {
+    this.#thresholdRows = rows;
+  }
+
+  /**
+   * Re-creates the sources saved in the registry. A source whose file is gone (or no longer
+   * opens) is kept and marked `missing`; returns one warning line per such source (and for a
+   * corrupt registry). Never throws.
+   */
+  async restore(): Promise<string[]> {
+    if (this.#registry === undefined) return [];
+    const loaded = this.#registry.load();
+    const warnings = loaded.warning === undefined ? [] : [loaded.warning];
+    for (const source of loaded.sources) {
+      try {
+        if (source.kind === "sqlite") {
+          await this.#attachSqlite(source.path, source.alias, source.readOnly, false, false);
+        } else {
+          const options = Object.entries(source.options).map(([key, valueSql]) => ({
+            key,
+            valueSql,
+          }));
+          await this.#createFileView(source.path, source.alias, options, false);
+        }
+      } catch (error) {
+        this.#missing.set(source.alias.toLowerCase(), source);
+        warnings.push(
+          `source ${source.alias} (${source.path}) is missing: ${
+            error instanceof Error ? error.message : String(error)
+          }; it stays registered (DETACH ${source.alias} to forget it)`,
+        );
+      }
+    }
+    return warnings;
+  }
+
   /**
    * Runs one statement (no trailing `;` needed) and returns its result; rows stream lazily.
-   * Throws {@link NoctraError} for bad RQL or files, DuckDB's error for bad SQL.
+   * Throws {@link NoctraError} for bad RQL, files or SQLite statements, DuckDB's error for bad
+   * SQL run in DuckDB.
    */
   async execute(statement: string): Promise<StatementResult> {
     const command = parseRqlCommand(statement);
-    if (command !== null) return await this.#runUse(command);
-    await this.#checkReferencedFiles(statement);
+    if (command !== null) {
+      const result = await this.#runCommand(command);
+      if (result !== null) return result;
+    }
+    if (this.#sqlite.size === 0 && this.strategy !== "sqlite") {
+      // No attachments: everything is DuckDB's.
+      await this.#checkFiles(await this.#relations(statement));
+      return await this.#duckdb.stream(statement);
+    }
+    const transaction = await this.#transactionVerb(statement);
+    if (transaction !== null) return this.#runTransaction(transaction, statement);
+    const relations = await this.#relations(statement);
+    if (relations !== null) return await this.#runSelect(statement, relations);
+    const head = statementHead(statement);
+    const target = head === null ? undefined : this.#sqliteForName(head.target);
+    if (head !== null && target !== undefined) return await this.#runWrite(statement, head, target);
+    if (this.strategy === "sqlite") {
+      const only = this.#onlyAttachment("this statement");
+      return only.execute(statement);
+    }
     return await this.#duckdb.stream(statement);
   }
 
   /**
-   * Registers (or replaces) a view named `alias` over the file at `path`; the reader follows the
-   * extension and `options` pass through to it. Returns a one-line confirmation.
-   * Throws {@link NoctraError} for an unsupported extension or an unreadable file, DuckDB's
-   * error for a file its reader rejects (malformed CSV, invalid JSON, corrupt Parquet).
+   * Registers (or replaces) a view named `alias` over the file at `path` (as `USE`); SQLite
+   * database files are attached instead. Returns a one-line confirmation. Throws
+   * {@link NoctraError}.
    */
   async useFile(
     path: string,
@@ -76,35 +214,575 @@ export class QueryEngine {
     this.#duckdb.interrupt();
   }
 
+  /** Closes every SQLite attachment (DuckDB is closed by its owner). */
+  close(): void {
+    for (const source of this.#sqlite.values()) source.close();
+  }
+
+  // ---- RQL commands ----------------------------------------------------------------------
+
+  async #runCommand(command: RqlCommand): Promise<StatementResult | null> {
+    switch (command.kind) {
+      case "use_file":
+        return await this.#runUse(command);
+      case "attach":
+        return await this.#runAttach(command);
+      case "detach":
+        return await this.#runDetach(command);
+      case "describe":
+        return await this.#runDescribe(command);
+      default:
+        return await this.#runShow(command);
+    }
+  }
+
   async #runUse(command: UseFileCommand): Promise<MessageResult> {
-    const context = `USE '${command.path}'`;
-    const kind = requireFileKind(command.path, context);
-    await checkReadableFile(command.path, context);
-    const path = absolutePath(command.path);
-    const alias = command.alias ?? defaultAlias(command.path);
-    const reader = readerCall(path, kind, command.options);
+    if (isSqlitePath(command.path)) {
+      return await this.#runAttach({
+        kind: "attach",
+        path: command.path,
+        alias: command.alias,
+        type: "SQLITE",
+        readOnly: false,
+        create: false,
+        sql: "",
+      }) as MessageResult;
+    }
+    const view = await this.#createFileView(command.path, command.alias, command.options, true);
+    return { kind: "message", message: `view ${view.alias} → ${view.path} (${view.kind})` };
+  }
+
+  async #createFileView(
+    rawPath: string,
+    aliasOrUndefined: string | undefined,
+    options: readonly ReaderOption[],
+    save: boolean,
+  ): Promise<FileView> {
+    const context = `USE '${rawPath}'`;
+    const kind = requireFileKind(rawPath, context);
+    await checkReadableFile(rawPath, context);
+    const path = absolutePath(rawPath);
+    const alias = aliasOrUndefined ?? defaultAlias(rawPath);
+    const reader = readerCall(path, kind, options);
     try {
       // DuckDB cannot bind parameters inside a view body, so the path is a quoted literal.
       await this.#duckdb.run(
-        `CREATE OR REPLACE VIEW ${quoteIdentifier(alias)} AS SELECT * FROM ${reader}`,
+        `CREATE OR REPLACE VIEW memory.main.${quoteIdentifier(alias)} AS SELECT * FROM ${reader}`,
       );
     } catch (error) {
-      throw new NoctraError(`${context}: ${describeReaderError(error)}`, undefined, {
+      throw new NoctraError(`${context}: ${firstLine(error)}`, undefined, { cause: error });
+    }
+    const view: FileView = { alias, path, kind, options };
+    this.#fileViews.set(alias.toLowerCase(), view);
+    this.#missing.delete(alias.toLowerCase());
+    if (save) this.#saveRegistry();
+    return view;
+  }
+
+  async #runAttach(command: AttachCommand): Promise<MessageResult | null> {
+    const path = absolutePath(command.path);
+    let sqlite = command.type === "SQLITE";
+    if (command.type === undefined) {
+      const header = readHeader(path);
+      if (header === SQLITE_HEADER) sqlite = true;
+      else if (header === undefined && isSqlitePath(path)) {
+        throw new NoctraError(
+          `ATTACH '${command.path}': no such file; to create a new SQLite database write ATTACH '${command.path}' AS ${
+            command.alias ?? defaultAlias(command.path)
+          } (TYPE SQLITE, CREATE)`,
+        );
+      }
+    }
+    if (!sqlite) return null; // DuckDB's own ATTACH (a DuckDB database file, another TYPE)
+    const alias = command.alias ?? defaultAlias(command.path);
+    const source = await this.#attachSqlite(path, alias, command.readOnly, command.create, true);
+    const tables = source.relations().length;
+    return {
+      kind: "message",
+      message: `attached ${alias} → ${path} (sqlite${
+        source.readOnly ? ", read-only" : ""
+      }, ${tables} ${tables === 1 ? "table" : "tables"})`,
+    };
+  }
+
+  async #attachSqlite(
+    path: string,
+    alias: string,
+    readOnly: boolean,
+    create: boolean,
+    save: boolean,
+  ): Promise<SQLiteSource> {
+    const key = alias.toLowerCase();
+    if (this.#sqlite.has(key)) {
+      throw new NoctraError(`ATTACH: ${alias} is already attached; DETACH ${alias} first`);
+    }
+    if (["memory", "system", "temp", "main"].includes(key)) {
+      throw new NoctraError(`ATTACH: ${alias} is a reserved catalog name; choose another alias`);
+    }
+    const source = SQLiteSource.open(path, alias, {
+      readOnly,
+      create,
+      busyTimeoutMs: this.#busyTimeoutMs,
+    });
+    try {
+      await this.#bridge.attachShadow(source);
+    } catch (error) {
+      source.close();
+      throw new NoctraError(`ATTACH '${path}' AS ${alias}: ${firstLine(error)}`, undefined, {
         cause: error,
       });
     }
-    this.#fileViews.set(alias.toLowerCase(), { alias, path, kind, options: command.options });
-    return { kind: "message", message: `view ${alias} → ${path} (${kind})` };
+    this.#sqlite.set(key, source);
+    this.#missing.delete(key);
+    if (save) this.#saveRegistry();
+    return source;
   }
 
-  /** Checks local files named by replacement scans and reader functions in a SELECT. */
-  async #checkReferencedFiles(statement: string): Promise<void> {
-    let relations;
-    try {
-      relations = relationsOf(await this.#duckdb.parseTree(statement));
-    } catch {
-      return; // Let DuckDB report a statement it cannot parse.
+  async #runDetach(command: DetachCommand): Promise<MessageResult | null> {
+    const key = command.alias.toLowerCase();
+    const source = this.#sqlite.get(key);
+    if (source !== undefined) {
+      if (this.#transaction?.has(source)) {
+        throw new NoctraError(
+          `DETACH ${command.alias}: a transaction is open on it; COMMIT or ROLLBACK first`,
+        );
+      }
+      this.#sqlite.delete(key);
+      source.close();
+      await this.#bridge.detachShadow(source.alias);
+      this.#saveRegistry();
+      return { kind: "message", message: `detached ${source.alias}` };
     }
+    if (this.#missing.delete(key)) {
+      this.#saveRegistry();
+      return { kind: "message", message: `forgot missing source ${command.alias}` };
+    }
+    const view = this.#fileViews.get(key);
+    if (view !== undefined) {
+      await this.#duckdb.run(`DROP VIEW IF EXISTS memory.main.${quoteIdentifier(view.alias)}`);
+      this.#fileViews.delete(key);
+      this.#saveRegistry();
+      return { kind: "message", message: `dropped view ${view.alias}` };
+    }
+    const attached = await this.#duckdb.readAll(
+      "SELECT count(*) FROM duckdb_databases() WHERE lower(database_name) = lower($1)",
+      [command.alias],
+    );
+    if (Number(attached[0]?.[0] ?? 0) > 0) return null; // a DuckDB attachment: DuckDB's DETACH
+    if (command.ifExists) return { kind: "message", message: "" };
+    throw new NoctraError(
+      `DETACH ${command.alias}: no source named ${command.alias}; SHOW SOURCES lists them`,
+    );
+  }
+
+  async #runShow(command: ShowCommand): Promise<StatementResult> {
+    switch (command.kind) {
+      case "show_sources":
+        return this.#showSources();
+      case "show_tables":
+        return await this.#showTables(command.alias);
+      case "show_cache":
+        return rowsResultFromArrays(
+          [
+            { name: "alias", type: "VARCHAR", kind: "text" },
+            { name: "table", type: "VARCHAR", kind: "text" },
+            { name: "rows", type: "BIGINT", kind: "integer" },
+            { name: "loaded_at", type: "VARCHAR", kind: "text" },
+          ],
+          this.#bridge.cachedTables().map((entry) => [
+            entry.alias,
+            entry.table,
+            BigInt(entry.rows),
+            new Date(entry.loadedAt).toISOString(),
+          ]),
+        );
+      case "clear_cache": {
+        if (command.alias !== undefined && !this.#sqlite.has(command.alias.toLowerCase())) {
+          throw new NoctraError(
+            `CLEAR CACHE ${command.alias}: no SQLite attachment named ${command.alias}`,
+          );
+        }
+        const dropped = this.#bridge.dropCache(command.alias);
+        return {
+          kind: "message",
+          message: `cleared ${dropped} cached ${dropped === 1 ? "table" : "tables"}`,
+        };
+      }
+    }
+  }
+
+  #showSources(): RowsResult {
+    const rows: Cell[][] = [];
+    for (const view of this.#fileViews.values()) {
+      rows.push([view.alias, view.kind, view.path, "duckdb", false, fileStatus(view.path)]);
+    }
+    for (const source of this.#sqlite.values()) {
+      rows.push([
+        source.alias,
+        "sqlite",
+        source.path,
+        "sqlite",
+        source.readOnly,
+        fileStatus(source.path),
+      ]);
+    }
+    for (const source of this.#missing.values()) {
+      rows.push([
+        source.alias,
+        source.kind,
+        source.path,
+        source.kind === "sqlite" ? "sqlite" : "duckdb",
+        source.readOnly,
+        "missing",
+      ]);
+    }
+    return rowsResultFromArrays(
+      [
+        { name: "alias", type: "VARCHAR", kind: "text" },
+        { name: "kind", type: "VARCHAR", kind: "text" },
+        { name: "path", type: "VARCHAR", kind: "text" },
+        { name: "engine", type: "VARCHAR", kind: "text" },
+        { name: "read_only", type: "BOOLEAN", kind: "boolean" },
+        { name: "status", type: "VARCHAR", kind: "text" },
+      ],
+      rows,
+    );
+  }
+
+  async #showTables(alias: string | undefined): Promise<RowsResult> {
+    const columns = [
+      { name: "source", type: "VARCHAR", kind: "text" as const },
+      { name: "name", type: "VARCHAR", kind: "text" as const },
+      { name: "type", type: "VARCHAR", kind: "text" as const },
+    ];
+    if (alias !== undefined) {
+      const source = this.#sqlite.get(alias.toLowerCase());
+      if (source === undefined) {
+        throw new NoctraError(
+          `SHOW TABLES FROM ${alias}: no SQLite attachment named ${alias}; SHOW SOURCES lists them`,
+        );
+      }
+      return rowsResultFromArrays(
+        columns,
+        source.relations().map((relation) => [source.alias, relation.name, relation.type]),
+      );
+    }
+    const rows: Cell[][] = (await this.#duckdb.readAll(
+      "SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END FROM information_schema.tables " +
+        "WHERE table_catalog = 'memory' ORDER BY table_name",
+    )).map(([name, type]) => ["duckdb", name, type]);
+    for (const source of this.#sqlite.values()) {
+      for (const relation of source.relations()) {
+        rows.push([source.alias, relation.name, relation.type]);
+      }
+    }
+    return rowsResultFromArrays(columns, rows);
+  }
+
+  async #runDescribe(command: DescribeCommand): Promise<RowsResult> {
+    const columns = [
+      { name: "column_name", type: "VARCHAR", kind: "text" as const },
+      { name: "column_type", type: "VARCHAR", kind: "text" as const },
+      { name: "null", type: "VARCHAR", kind: "text" as const },
+    ];
+    if (command.path !== undefined) {
+      await checkReadableFile(command.path, `DESCRIBE '${command.path}'`);
+      const rows = await this.#duckdb.readAll(
+        `SELECT column_name, column_type, "null" FROM (DESCRIBE SELECT * FROM ${
+          quoteLiteral(command.path)
+        })`,
+      );
+      return rowsResultFromArrays(columns, rows);
+    }
+    const name = command.name!;
+    const source = this.#sqliteForName(name);
+    if (source !== undefined) {
+      const table = name[name.length - 1]!;
+      const described = source.columns(table);
+      if (described.length === 0) {
+        throw new NoctraError(
+          `DESCRIBE ${name.join(".")}: ${source.alias} has no table or view named ${table}`,
+        );
+      }
+      return rowsResultFromArrays(
+        columns,
+        described.map((
+          column,
+        ) => [column.name, column.declaredType, column.notNull ? "NO" : "YES"]),
+      );
+    }
+    const rows = await this.#duckdb.readAll(
+      `SELECT column_name, column_type, "null" FROM (DESCRIBE ${
+        name.map(quoteIdentifier).join(".")
+      })`,
+    );
+    return rowsResultFromArrays(columns, rows);
+  }
+
+  // ---- routing ---------------------------------------------------------------------------
+
+  async #relations(statement: string): Promise<StatementRelations | null> {
+    try {
+      return relationsOf(await this.#duckdb.parseTree(statement));
+    } catch {
+      return null; // Not parseable by DuckDB: let the engine that runs it report the error.
+    }
+  }
+
+  /** The SQLite source a reference names (`alias.t`, or `alias.main.t`), if any. */
+  #sqliteForReference(reference: TableReference): SQLiteSource | undefined {
+    if (reference.catalog !== "") {
+      const source = this.#sqlite.get(reference.catalog.toLowerCase());
+      return source !== undefined &&
+          (reference.schema === "" || reference.schema.toLowerCase() === "main")
+        ? source
+        : undefined;
+    }
+    return reference.schema === "" ? undefined : this.#sqlite.get(reference.schema.toLowerCase());
+  }
+
+  #sqliteForName(parts: readonly string[]): SQLiteSource | undefined {
+    if (parts.length === 2) return this.#sqlite.get(parts[0]!.toLowerCase());
+    if (parts.length === 3 && parts[1]!.toLowerCase() === "main") {
+      return this.#sqlite.get(parts[0]!.toLowerCase());
+    }
+    return undefined;
+  }
+
+  #onlyAttachment(what: string): SQLiteSource {
+    if (this.#sqlite.size !== 1) {
+      throw new NoctraError(
+        `--engine sqlite: ${what} names no SQLite attachment and ${this.#sqlite.size} are attached; qualify tables as alias.table`,
+      );
+    }
+    return [...this.#sqlite.values()][0]!;
+  }
+
+  async #runSelect(statement: string, relations: StatementRelations): Promise<StatementResult> {
+    const sqliteTables = new Map<string, { source: SQLiteSource; table: string }>();
+    let otherRelations = relations.tableFunctions.length;
+    for (const reference of relations.tables) {
+      const source = this.#sqliteForReference(reference);
+      if (source === undefined) {
+        otherRelations++;
+        continue;
+      }
+      sqliteTables.set(
+        JSON.stringify([source.alias.toLowerCase(), reference.table.toLowerCase()]),
+        {
+          source,
+          table: reference.table,
+        },
+      );
+    }
+    const sources = new Set([...sqliteTables.values()].map((entry) => entry.source));
+    if (this.strategy === "sqlite") {
+      if (otherRelations > 0 && sources.size > 0 || sources.size > 1) {
+        throw new NoctraError(
+          "--engine sqlite: this query reads files or several databases, which only DuckDB can join; switch with :engine hybrid",
+        );
+      }
+      const source = sources.size === 1 ? [...sources][0]! : this.#onlyAttachment("this query");
+      return source.execute(statement);
+    }
+    if (this.strategy === "auto" && sources.size === 1 && otherRelations === 0) {
+      return [...sources][0]!.execute(statement);
+    }
+    if (sqliteTables.size > 0) await this.#bridgeTables(statement, [...sqliteTables.values()]);
+    await this.#checkFiles(relations);
+    return await this.#duckdb.stream(statement);
+  }
+
+  async #bridgeTables(
+    statement: string,
+    tables: readonly { source: SQLiteSource; table: string }[],
+  ): Promise<void> {
+    const tree = await this.#duckdb.parseTree(statement);
+    for (const { source, table } of tables) {
+      const columns = source.columns(table);
+      if (columns.length === 0) {
+        throw new NoctraError(
+          `${source.alias}.${table}: no such table in ${source.alias} (SHOW TABLES FROM ${source.alias})`,
+        );
+      }
+      const usage = tableUsage(tree, { alias: source.alias, table, columns });
+      await this.#bridge.load({ source, table, columns: usage.columns, filters: usage.filters });
+    }
+  }
+
+  async #runWrite(
+    statement: string,
+    head: StatementHead,
+    source: SQLiteSource,
+  ): Promise<StatementResult> {
+    if (source.readOnly) {
+      throw new NoctraError(
+        `${source.alias} is attached READ_ONLY: writes are refused; DETACH ${source.alias} and ATTACH it without READ_ONLY to write`,
+      );
+    }
+    if (head.queryStart !== undefined && (head.verb === "insert" || head.verb === "create_table")) {
+      const query = statement.slice(head.queryStart);
+      const relations = await this.#relations(query);
+      const readsElsewhere = relations !== null && (relations.tableFunctions.length > 0 ||
+        relations.tables.some((reference) => this.#sqliteForReference(reference) !== source));
+      if (readsElsewhere || this.strategy === "duckdb") {
+        this.#joinTransaction(source);
+        return await this.#copyIntoSqlite(source, head, query, relations);
+      }
+    }
+    this.#joinTransaction(source);
+    const result = source.execute(statement);
+    if (head.verb !== "insert" && head.verb !== "update" && head.verb !== "delete") {
+      await this.#bridge.refreshShadow(source);
+    }
+    return result;
+  }
+
+  /** Runs `query` in DuckDB and streams its rows into the SQLite target inside a savepoint. */
+  async #copyIntoSqlite(
+    source: SQLiteSource,
+    head: StatementHead,
+    query: string,
+    relations: StatementRelations | null,
+  ): Promise<MessageResult> {
+    const table = head.target[head.target.length - 1]!;
+    if (relations !== null) {
+      const tables = new Map<string, { source: SQLiteSource; table: string }>();
+      for (const reference of relations.tables) {
+        const referenced = this.#sqliteForReference(reference);
+        if (referenced !== undefined) {
+          tables.set(`${referenced.alias}.${reference.table}`.toLowerCase(), {
+            source: referenced,
+            table: reference.table,
+          });
+        }
+      }
+      if (tables.size > 0) await this.#bridgeTables(query, [...tables.values()]);
+      await this.#checkFiles(relations);
+    }
+    const result = await this.#duckdb.stream(query);
+    if (result.kind !== "rows") {
+      throw new NoctraError(`${head.target.join(".")}: the source query returns no rows`);
+    }
+    const target = `${quoteIdentifier(source.alias)}.${quoteIdentifier(table)}`;
+    source.exec("SAVEPOINT noctra_copy");
+    let written = 0;
+    try {
+      let columnNames: readonly string[];
+      if (head.verb === "create_table") {
+        const definitions = result.columns.map((column) =>
+          `${quoteIdentifier(column.name)} ${sqliteTypeForDuckdb(column.type)}`
+        );
+        source.exec(`CREATE TABLE ${target} (${definitions.join(", ")})`);
+        columnNames = result.columns.map((column) => column.name);
+      } else {
+        columnNames = head.insertColumns ?? source.columns(table).map((column) => column.name);
+        if (columnNames.length === 0) {
+          throw new NoctraError(`${source.alias}.${table}: no such table in ${source.alias}`);
+        }
+      }
+      if (columnNames.length !== result.columns.length) {
+        throw new NoctraError(
+          `INSERT INTO ${source.alias}.${table}: the query returns ${result.columns.length} columns but ${columnNames.length} are being inserted`,
+        );
+      }
+      const insert = source.prepare(
+        `INSERT INTO ${target} (${columnNames.map(quoteIdentifier).join(", ")}) VALUES (${
+          columnNames.map(() => "?").join(", ")
+        })`,
+      );
+      for await (const chunk of result.chunks()) {
+        for (let row = 0; row < chunk.rowCount; row++) {
+          const values = chunk.columns.map((vector, index) =>
+            sqliteValue(vector.getItem(row), columnNames[index]!, written + 1)
+          );
+          try {
+            insert.run(...(values as never[]));
+          } catch (error) {
+            throw new NoctraError(
+              `INSERT INTO ${source.alias}.${table}: row ${written + 1} (${
+                values.map((value) => describeCell(value)).join(", ")
+              }) was refused: ${(error as Error).message}; nothing was written`,
+            );
+          }
+          written++;
+        }
+      }
+      source.exec("RELEASE noctra_copy");
+    } catch (error) {
+      source.exec("ROLLBACK TO noctra_copy; RELEASE noctra_copy");
+      throw error;
+    }
+    source.noteWrite();
+    if (head.verb === "create_table") await this.#bridge.refreshShadow(source);
+    return {
+      kind: "message",
+      message: `${written} rows written to ${source.alias}.${table}`,
+      rowsChanged: written,
+    };
+  }
+
+  // ---- transactions ----------------------------------------------------------------------
+
+  async #transactionVerb(statement: string): Promise<"begin" | "commit" | "rollback" | null> {
+    let first: string;
+    try {
+      first = significantTokens(statement)[0]?.value.toUpperCase() ?? "";
+    } catch {
+      return null;
+    }
+    if (!["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"].includes(first)) return null;
+    let types: StatementType[];
+    try {
+      types = await this.#duckdb.statementTypes(statement);
+    } catch {
+      return null;
+    }
+    if (types.length !== 1 || types[0] !== StatementType.TRANSACTION) return null;
+    if (first === "BEGIN" || first === "START") return "begin";
+    return first === "COMMIT" || first === "END" ? "commit" : "rollback";
+  }
+
+  async #runTransaction(
+    verb: "begin" | "commit" | "rollback",
+    statement: string,
+  ): Promise<MessageResult> {
+    if (verb === "begin") {
+      if (this.#transaction !== null) {
+        throw new NoctraError("BEGIN: a transaction is already open; COMMIT or ROLLBACK it first");
+      }
+      await this.#duckdb.run(statement);
+      this.#transaction = new Set();
+      return { kind: "message", message: "transaction started" };
+    }
+    const joined = this.#transaction;
+    if (joined === null) throw new NoctraError(`${verb.toUpperCase()}: no transaction is open`);
+    this.#transaction = null;
+    const failures: string[] = [];
+    for (const source of joined) {
+      try {
+        source.exec(verb === "commit" ? "COMMIT" : "ROLLBACK");
+        source.noteWrite();
+        await this.#bridge.refreshShadow(source);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    await this.#duckdb.run(verb === "commit" ? "COMMIT" : "ROLLBACK");
+    if (failures.length > 0) throw new NoctraError(`${verb.toUpperCase()}: ${failures.join("; ")}`);
+    return { kind: "message", message: verb === "commit" ? "committed" : "rolled back" };
+  }
+
+  #joinTransaction(source: SQLiteSource): void {
+    if (this.#transaction === null || this.#transaction.has(source)) return;
+    source.exec("BEGIN");
+    this.#transaction.add(source);
+  }
+
+  // ---- files and registry ------------------------------------------------------------------
+
+  /** Checks local files named by replacement scans and reader functions. */
+  async #checkFiles(relations: StatementRelations | null): Promise<void> {
     if (relations === null) return;
     for (const table of relations.tables) {
       if (table.catalog !== "" || table.schema !== "") continue;
@@ -119,10 +797,110 @@ export class QueryEngine {
       }
     }
   }
+
+  #saveRegistry(): void {
+    if (this.#registry === undefined) return;
+    const sources: RegisteredSource[] = [];
+    for (const view of this.#fileViews.values()) {
+      sources.push({
+        alias: view.alias,
+        kind: view.kind,
+        path: view.path,
+        readOnly: false,
+        options: Object.fromEntries(view.options.map((option) => [option.key, option.valueSql])),
+      });
+    }
+    for (const source of this.#sqlite.values()) {
+      sources.push({
+        alias: source.alias,
+        kind: "sqlite",
+        path: source.path,
+        readOnly: source.readOnly,
+        options: {},
+      });
+    }
+    sources.push(...this.#missing.values());
+    try {
+      this.#registry.save(sources);
+    } catch (error) {
+      throw new NoctraError(
+        `the source was registered for this session but could not be saved to ${this.#registry.path} (${
+          (error as Error).message
+        })`,
+      );
+    }
+  }
 }
 
-function describeReaderError(error: unknown): string {
+function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  // The sniffer's report spans many lines; its first line names the problem.
   return message.split("\n")[0]!.trim();
+}
+
+function isSqlitePath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return SQLITE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+/** The first 16 bytes of a file as text, or undefined when it cannot be read. */
+function readHeader(path: string): string | undefined {
+  if (isRemote(path)) return undefined;
+  try {
+    const file = Deno.openSync(path, { read: true });
+    try {
+      const bytes = new Uint8Array(16);
+      const read = file.readSync(bytes) ?? 0;
+      return new TextDecoder("latin1").decode(bytes.subarray(0, read));
+    } finally {
+      file.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function fileStatus(path: string): "ok" | "missing" {
+  if (isRemote(path) || isGlob(path)) return "ok";
+  try {
+    Deno.statSync(path);
+    return "ok";
+  } catch {
+    return "missing";
+  }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A DuckDB cell as a value SQLite can bind: booleans → 0/1, DECIMAL → REAL, BLOB → bytes,
+ * temporal and nested values → DuckDB's text. Throws {@link NoctraError} naming the column and
+ * value when an integer does not fit SQLite's 64-bit INTEGER.
+ */
+function sqliteValue(value: Cell, column: string, row: number): Cell {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "boolean":
+      return value ? 1 : 0;
+    case "number":
+    case "string":
+      return value;
+    case "bigint":
+      if (value < INT64_MIN || value > INT64_MAX) {
+        throw new NoctraError(
+          `column ${column}, row ${row}: ${value} does not fit SQLite's 64-bit INTEGER; cast it to DOUBLE or VARCHAR; nothing was written`,
+        );
+      }
+      return value;
+  }
+  if (value instanceof DuckDBDecimalValue) return Number(value.toString());
+  if (value instanceof DuckDBBlobValue) return value.bytes;
+  return textOf(value);
+}
+
+function describeCell(value: Cell): string {
+  if (value === null) return "NULL";
+  if (typeof value === "string") return `'${value.length > 30 ? value.slice(0, 30) + "…" : value}'`;
+  if (value instanceof Uint8Array) return `BLOB(${value.length} bytes)`;
+  return String(value);
 }

@@ -5,9 +5,14 @@
  * Grammar (keywords are case-insensitive):
  * ```
  * USE 'path' [AS alias] [OPTIONS (key = value [, key = value]…)]
+ * ATTACH [DATABASE] 'path' [AS alias] [(option [, option]…)]   option: TYPE name | READ_ONLY | CREATE
+ * DETACH [DATABASE] [IF EXISTS] alias
+ * SHOW SOURCES | SHOW TABLES [FROM alias] | SHOW CACHE | CLEAR CACHE [alias]
+ * DESCRIBE 'file' | DESCRIBE name[.name…]
  * ```
  * `USE` followed by anything but a string literal is DuckDB's own `USE catalog.schema` and is
- * left to DuckDB.
+ * left to DuckDB; so is `DESCRIBE SELECT …`. Whether an ATTACH or DETACH is Noctra's (SQLite)
+ * or DuckDB's own is decided by the engine, which knows the attachments and file headers.
  *
  * @module
  */
@@ -31,8 +36,50 @@ export interface UseFileCommand {
   readonly options: readonly ReaderOption[];
 }
 
+/** `ATTACH 'path' [AS alias] [(TYPE x, READ_ONLY, CREATE)]`. */
+export interface AttachCommand {
+  readonly kind: "attach";
+  readonly path: string;
+  readonly alias: string | undefined;
+  /** `TYPE` option in upper case (`SQLITE`, `DUCKDB`), or undefined when not given. */
+  readonly type: string | undefined;
+  readonly readOnly: boolean;
+  readonly create: boolean;
+  /** The statement as written, for passing a DuckDB attach through unchanged. */
+  readonly sql: string;
+}
+
+/** `DETACH [DATABASE] [IF EXISTS] alias`. */
+export interface DetachCommand {
+  readonly kind: "detach";
+  readonly alias: string;
+  readonly ifExists: boolean;
+  readonly sql: string;
+}
+
+/** `SHOW SOURCES`, `SHOW TABLES [FROM alias]`, `SHOW CACHE`, `CLEAR CACHE [alias]`. */
+export interface ShowCommand {
+  readonly kind: "show_sources" | "show_tables" | "show_cache" | "clear_cache";
+  /** `FROM alias` of SHOW TABLES, or the alias of CLEAR CACHE. */
+  readonly alias: string | undefined;
+}
+
+/** `DESCRIBE 'file'` or `DESCRIBE name[.name…]`. */
+export interface DescribeCommand {
+  readonly kind: "describe";
+  /** A file path (string literal) … */
+  readonly path: string | undefined;
+  /** … or a relation name, in parts. */
+  readonly name: readonly string[] | undefined;
+}
+
 /** Every RQL command this version recognises. */
-export type RqlCommand = UseFileCommand;
+export type RqlCommand =
+  | UseFileCommand
+  | AttachCommand
+  | DetachCommand
+  | ShowCommand
+  | DescribeCommand;
 
 function isWord(token: Token | undefined, word: string): boolean {
   return token !== undefined && token.kind === "word" && token.value.toUpperCase() === word;
@@ -52,7 +99,155 @@ export function parseRqlCommand(statement: string): RqlCommand | null {
   if (isWord(tokens[0], "USE") && tokens[1]?.kind === "string") {
     return parseUse(statement, tokens);
   }
+  if (isWord(tokens[0], "ATTACH")) return parseAttach(statement, tokens);
+  if (isWord(tokens[0], "DETACH")) return parseDetach(statement, tokens);
+  if (isWord(tokens[0], "SHOW") || isWord(tokens[0], "CLEAR")) return parseShow(tokens);
+  if (isWord(tokens[0], "DESCRIBE") || isWord(tokens[0], "DESC")) return parseDescribe(tokens);
   return null;
+}
+
+function isName(token: Token | undefined): boolean {
+  return token !== undefined && (token.kind === "word" || token.kind === "quoted_identifier");
+}
+
+function parseAttach(statement: string, tokens: Token[]): AttachCommand | null {
+  let position = 1;
+  if (isWord(tokens[position], "DATABASE")) position++;
+  if (isWord(tokens[position], "IF")) return null; // ATTACH IF NOT EXISTS: DuckDB's own
+  const pathToken = tokens[position];
+  if (pathToken?.kind !== "string") return null;
+  const path = pathToken.value;
+  position++;
+  let alias: string | undefined;
+  if (isWord(tokens[position], "AS")) {
+    if (!isName(tokens[position + 1])) {
+      throw new NoctraError(`ATTACH '${path}': expected an alias after AS`);
+    }
+    alias = tokens[position + 1]!.value;
+    position += 2;
+  }
+  let type: string | undefined;
+  let readOnly = false;
+  let create = false;
+  if (tokens[position]?.text === "(") {
+    position++;
+    while (position < tokens.length && tokens[position]!.text !== ")") {
+      const option = tokens[position]!;
+      const optionName = option.kind === "word" ? option.value.toUpperCase() : "";
+      if (optionName === "TYPE") {
+        const value = tokens[position + 1];
+        if (!isName(value)) {
+          throw new NoctraError(`ATTACH '${path}': TYPE needs a name, e.g. TYPE SQLITE`);
+        }
+        type = value!.value.toUpperCase();
+        position += 2;
+      } else if (optionName === "READ_ONLY" || optionName === "CREATE") {
+        let enabled = true;
+        const value = tokens[position + 1];
+        if (value !== undefined && value.text !== "," && value.text !== ")") {
+          enabled = !["FALSE", "0"].includes(value.text.toUpperCase());
+          position++;
+        }
+        if (optionName === "READ_ONLY") readOnly = enabled;
+        else create = enabled;
+        position++;
+      } else {
+        // Options Noctra does not know belong to DuckDB's own ATTACH.
+        if (type === undefined || type !== "SQLITE") {
+          return attachPassThrough(statement, path, alias);
+        }
+        throw new NoctraError(
+          `ATTACH '${path}': unknown option ${option.text}; SQLite attachments take TYPE SQLITE, READ_ONLY, CREATE`,
+        );
+      }
+      if (tokens[position]?.text === ",") position++;
+    }
+    if (tokens[position]?.text !== ")") {
+      throw new NoctraError(`ATTACH '${path}': option list is missing its closing ')'`);
+    }
+    position++;
+  }
+  if (position < tokens.length) {
+    throw new NoctraError(
+      `ATTACH '${path}': unexpected ${
+        describe(tokens[position])
+      }; the form is ATTACH 'path' [AS alias] [(TYPE SQLITE, READ_ONLY, CREATE)]`,
+    );
+  }
+  return { kind: "attach", path, alias, type, readOnly, create, sql: statement };
+}
+
+function attachPassThrough(
+  statement: string,
+  path: string,
+  alias: string | undefined,
+): AttachCommand {
+  return {
+    kind: "attach",
+    path,
+    alias,
+    type: "DUCKDB",
+    readOnly: false,
+    create: false,
+    sql: statement,
+  };
+}
+
+function parseDetach(statement: string, tokens: Token[]): DetachCommand | null {
+  let position = 1;
+  if (isWord(tokens[position], "DATABASE")) position++;
+  let ifExists = false;
+  if (isWord(tokens[position], "IF") && isWord(tokens[position + 1], "EXISTS")) {
+    ifExists = true;
+    position += 2;
+  }
+  const name = tokens[position];
+  if (!isName(name) || position + 1 !== tokens.length) return null;
+  return { kind: "detach", alias: name!.value, ifExists, sql: statement };
+}
+
+function parseShow(tokens: Token[]): ShowCommand | null {
+  const what = tokens[1]?.kind === "word" ? tokens[1].value.toUpperCase() : "";
+  if (isWord(tokens[0], "CLEAR")) {
+    if (what !== "CACHE") return null;
+    if (tokens.length > 3 || (tokens.length === 3 && !isName(tokens[2]))) {
+      throw new NoctraError("CLEAR CACHE: the form is CLEAR CACHE [alias]");
+    }
+    return { kind: "clear_cache", alias: tokens[2]?.value };
+  }
+  if (what === "SOURCES" && tokens.length === 2) return { kind: "show_sources", alias: undefined };
+  if (what === "CACHE" && tokens.length === 2) return { kind: "show_cache", alias: undefined };
+  if (what === "TABLES") {
+    if (tokens.length === 2) return { kind: "show_tables", alias: undefined };
+    if (
+      (isWord(tokens[2], "FROM") || isWord(tokens[2], "IN")) && isName(tokens[3]) &&
+      tokens.length === 4
+    ) {
+      return { kind: "show_tables", alias: tokens[3]!.value };
+    }
+  }
+  return null;
+}
+
+function parseDescribe(tokens: Token[]): DescribeCommand | null {
+  const first = tokens[1];
+  if (first?.kind === "string" && tokens.length === 2) {
+    return { kind: "describe", path: first.value, name: undefined };
+  }
+  if (!isName(first) || isWord(first, "SELECT") || isWord(first, "FROM") || isWord(first, "WITH")) {
+    return null;
+  }
+  const name: string[] = [];
+  let position = 1;
+  for (;;) {
+    const token = tokens[position];
+    if (!isName(token)) return null;
+    name.push(token!.value);
+    position++;
+    if (position === tokens.length) return { kind: "describe", path: undefined, name };
+    if (tokens[position]?.text !== ".") return null;
+    position++;
+  }
 }
 
 function parseUse(statement: string, tokens: Token[]): UseFileCommand {

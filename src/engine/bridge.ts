@@ -1,0 +1,315 @@
+/**
+ * The bridge: copies SQLite tables into DuckDB so that one DuckDB query can join them with files.
+ *
+ * Each SQLite attachment has a *shadow catalog* in DuckDB with the same name (an in-memory
+ * `ATTACH ':memory:' AS alias`) holding one table per SQLite table, with the same columns and
+ * mapped types (type_mapping.ts). Shadow tables stay empty until a query needs them, so DuckDB
+ * can bind and classify every statement that names `alias.table`, and the user's SQL runs
+ * unchanged once the referenced tables are loaded.
+ *
+ * Loading reads only the referenced columns (the others stay NULL) and only the rows that pass
+ * the pushed-down filters, page by page from SQLite (`setReturnArrays`), and appends each page to
+ * DuckDB through one reused `DuckDBDataChunk` (`appendDataChunk`) — never row-by-row SQL.
+ *
+ * Caching (`[hybrid] materialize_threshold_rows`): a table with fewer rows than the threshold is
+ * re-read for every query (cheap, always fresh); a larger one is materialized whole — all columns,
+ * no filter — and reused until its data signature changes (own writes, `PRAGMA data_version`,
+ * file size and mtime).
+ *
+ * @module
+ */
+import {
+  BIGINT,
+  BLOB,
+  blobValue,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
+  type DuckDBType,
+  type DuckDBValue,
+  VARCHAR,
+} from "@duckdb/node-api";
+import type { DuckDBSource } from "./duckdb_source.ts";
+import {
+  qualified,
+  SQLITE_PAGE_ROWS,
+  type SQLiteColumn,
+  type SQLiteSource,
+} from "./sqlite_source.ts";
+import { duckdbTypeForSqlite } from "./type_mapping.ts";
+import type { Cell } from "./result.ts";
+import { NoctraError } from "../errors.ts";
+import { quoteIdentifier } from "../sql_text.ts";
+import { textOf } from "../render/values.ts";
+
+/** Comparison operators that push down into the SQLite read. */
+export type PushedOperator = "=" | "<>" | "<" | "<=" | ">" | ">=";
+
+/** `column OP constant`, pushed into the SQLite `WHERE` with the constant bound as a parameter. */
+export interface PushedFilter {
+  readonly column: string;
+  readonly operator: PushedOperator;
+  readonly value: Cell;
+}
+
+/** What one query needs of one SQLite table. */
+export interface BridgeRequest {
+  readonly source: SQLiteSource;
+  readonly table: string;
+  /** Referenced column names (case-insensitive), or "all" (e.g. for `SELECT *`). */
+  readonly columns: readonly string[] | "all";
+  readonly filters: readonly PushedFilter[];
+}
+
+/** A cache entry as `SHOW CACHE` lists it. */
+export interface CachedTable {
+  readonly alias: string;
+  readonly table: string;
+  readonly rows: number;
+  /** When the table was materialized (ms since the epoch). */
+  readonly loadedAt: number;
+}
+
+interface CacheState {
+  readonly signature: string;
+  readonly rows: number;
+  readonly loadedAt: number;
+}
+
+/** What a load did, for timing and tests. */
+export interface BridgeLoad {
+  readonly rows: number;
+  readonly cached: boolean;
+}
+
+const TYPE_BY_NAME: Readonly<Record<string, DuckDBType>> = {
+  BIGINT,
+  VARCHAR,
+  DOUBLE,
+  BLOB,
+  BOOLEAN,
+};
+
+/** Copies SQLite tables into DuckDB shadow catalogs, with projection, pushdown and caching. */
+export class Bridge {
+  readonly #duckdb: DuckDBSource;
+  readonly #thresholdRows: () => number;
+  readonly #cache = new Map<string, CacheState>();
+
+  /** `thresholdRows` is read at each load, so `SET` changes apply at once. */
+  constructor(duckdb: DuckDBSource, thresholdRows: () => number) {
+    this.#duckdb = duckdb;
+    this.#thresholdRows = thresholdRows;
+  }
+
+  /** Creates the shadow catalog of `source` and an empty shadow table per SQLite table. */
+  async attachShadow(source: SQLiteSource): Promise<void> {
+    await this.#duckdb.run(`ATTACH ':memory:' AS ${quoteIdentifier(source.alias)}`);
+    await this.refreshShadow(source);
+  }
+
+  /**
+   * Re-creates the shadow tables after the SQLite schema may have changed (CREATE/DROP/ALTER run
+   * natively), and forgets the source's cache.
+   */
+  async refreshShadow(source: SQLiteSource): Promise<void> {
+    this.dropCache(source.alias);
+    const catalog = quoteIdentifier(source.alias);
+    const existing = await this.#duckdb.readAll(
+      "SELECT table_name FROM duckdb_tables() WHERE database_name = $1",
+      [source.alias],
+    );
+    for (const [name] of existing) {
+      await this.#duckdb.run(`DROP TABLE ${catalog}.main.${quoteIdentifier(String(name))}`);
+    }
+    for (const relation of source.relations()) {
+      const columns = source.columns(relation.name);
+      if (columns.length === 0) continue;
+      const definitions = columns.map((column) =>
+        `${quoteIdentifier(column.name)} ${duckdbTypeForSqlite(column.declaredType)}`
+      );
+      await this.#duckdb.run(
+        `CREATE TABLE ${catalog}.main.${quoteIdentifier(relation.name)} (${
+          definitions.join(", ")
+        })`,
+      );
+    }
+  }
+
+  /** Drops the shadow catalog of `alias` (on DETACH). */
+  async detachShadow(alias: string): Promise<void> {
+    this.dropCache(alias);
+    await this.#duckdb.run(`DETACH ${quoteIdentifier(alias)}`);
+  }
+
+  /**
+   * Fills the shadow table for `request` with what the query needs. Throws {@link NoctraError}
+   * naming the column and value when a SQLite value does not fit the column's mapped type.
+   */
+  async load(request: BridgeRequest): Promise<BridgeLoad> {
+    const { source, table } = request;
+    const key = cacheKey(source.alias, table);
+    const signature = source.dataSignature();
+    const cached = this.#cache.get(key);
+    if (cached !== undefined && cached.signature === signature) {
+      return { rows: cached.rows, cached: true };
+    }
+    this.#cache.delete(key);
+    const columns = source.columns(table);
+    const rowCount = this.#countRows(source, table);
+    const materialize = rowCount >= this.#thresholdRows();
+    const wanted = materialize || request.columns === "all"
+      ? columns
+      : columns.filter((column) =>
+        (request.columns as readonly string[]).some((name) =>
+          name.toLowerCase() === column.name.toLowerCase()
+        )
+      );
+    const filters = materialize ? [] : request.filters;
+    const rows = await this.#copy(source, table, columns, wanted, filters);
+    if (materialize) this.#cache.set(key, { signature, rows, loadedAt: Date.now() });
+    return { rows, cached: false };
+  }
+
+  /** Materialized tables currently cached. */
+  cachedTables(): CachedTable[] {
+    return [...this.#cache.entries()].map(([key, state]) => {
+      const [alias = "", table = ""] = JSON.parse(key) as string[];
+      return { alias, table, rows: state.rows, loadedAt: state.loadedAt };
+    });
+  }
+
+  /** Forgets cached tables (of one attachment, or all); the next query re-reads them. */
+  dropCache(alias?: string): number {
+    let dropped = 0;
+    for (const key of [...this.#cache.keys()]) {
+      const [keyAlias] = JSON.parse(key) as string[];
+      if (alias === undefined || keyAlias?.toLowerCase() === alias.toLowerCase()) {
+        this.#cache.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  #countRows(source: SQLiteSource, table: string): number {
+    for (
+      const page of source.readPages(`SELECT count(*) FROM ${qualified(source.alias, table)}`, [])
+    ) {
+      return Number(page[0]?.[0] ?? 0);
+    }
+    return 0;
+  }
+
+  async #copy(
+    source: SQLiteSource,
+    table: string,
+    columns: readonly SQLiteColumn[],
+    wanted: readonly SQLiteColumn[],
+    filters: readonly PushedFilter[],
+  ): Promise<number> {
+    const shadow = `${quoteIdentifier(source.alias)}.main.${quoteIdentifier(table)}`;
+    await this.#duckdb.run(`DELETE FROM ${shadow}`);
+    const types = columns.map((column) => TYPE_BY_NAME[duckdbTypeForSqlite(column.declaredType)]!);
+    const positions = wanted.map((column) => columns.indexOf(column));
+    const select = wanted.length === 0
+      ? "SELECT NULL"
+      : `SELECT ${wanted.map((column) => quoteSqlite(column.name)).join(", ")}`;
+    const where = filters.length === 0
+      ? ""
+      : ` WHERE ${
+        filters.map((filter) => `${quoteSqlite(filter.column)} ${filter.operator} ?`).join(" AND ")
+      }`;
+    const sql = `${select} FROM ${qualified(source.alias, table)}${where}`;
+    const appender = await this.#duckdb.appender(source.alias, "main", table);
+    const chunk = DuckDBDataChunk.create(types, SQLITE_PAGE_ROWS);
+    let copied = 0;
+    try {
+      const nulls = new Array<DuckDBValue>(SQLITE_PAGE_ROWS).fill(null);
+      for (const page of source.readPages(sql, filters.map((filter) => filter.value))) {
+        chunk.reset();
+        chunk.rowCount = page.length;
+        const loaded = new Set(positions);
+        positions.forEach((position, index) => {
+          const column = columns[position]!;
+          const convert = converterFor(duckdbTypeForSqlite(column.declaredType));
+          const values = page.map((row, rowIndex) => {
+            const value = row[index] ?? null;
+            if (value === null) return null;
+            const converted = convert(value);
+            if (converted === undefined) {
+              throw new NoctraError(
+                `bridge of ${source.alias}.${table}: column ${column.name} (${
+                  column.declaredType || "no declared type"
+                }) holds ${describeValue(value)} at row ${copied + rowIndex + 1}, which is not a ${
+                  duckdbTypeForSqlite(column.declaredType)
+                }`,
+              );
+            }
+            return converted;
+          });
+          chunk.setColumnValues(position, values);
+        });
+        for (let position = 0; position < columns.length; position++) {
+          if (!loaded.has(position)) chunk.setColumnValues(position, nulls.slice(0, page.length));
+        }
+        appender.appendDataChunk(chunk);
+        copied += page.length;
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return copied;
+  }
+}
+
+function cacheKey(alias: string, table: string): string {
+  return JSON.stringify([alias.toLowerCase(), table.toLowerCase()]);
+}
+
+function quoteSqlite(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function describeValue(value: Cell): string {
+  if (typeof value === "string") return `'${value.length > 40 ? value.slice(0, 40) + "…" : value}'`;
+  if (value instanceof Uint8Array) return `a ${value.length}-byte BLOB`;
+  return String(value);
+}
+
+/** Converts a SQLite cell to the DuckDB value of the mapped type; `undefined` = does not fit. */
+function converterFor(duckdbType: string): (value: Cell) => DuckDBValue | undefined {
+  switch (duckdbType) {
+    case "BIGINT":
+      return (value) => {
+        if (typeof value === "bigint") return value;
+        if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+        return undefined;
+      };
+    case "DOUBLE":
+      return (value) => {
+        if (typeof value === "number") return value;
+        if (typeof value === "bigint") return Number(value);
+        return undefined;
+      };
+    case "BOOLEAN":
+      return (value) => {
+        if (value === 0n || value === 0) return false;
+        if (value === 1n || value === 1) return true;
+        return undefined;
+      };
+    case "BLOB":
+      return (value) => {
+        if (value instanceof Uint8Array) return blobValue(value);
+        if (typeof value === "string") return blobValue(new TextEncoder().encode(value));
+        return undefined;
+      };
+    default:
+      return (value) => {
+        if (typeof value === "string") return value;
+        if (value instanceof Uint8Array) return undefined;
+        return textOf(value) ?? undefined;
+      };
+  }
+}

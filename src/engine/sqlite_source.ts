@@ -1,0 +1,320 @@
+/**
+ * `SQLiteSource`: one attached SQLite database, served by Deno's built-in `node:sqlite`.
+ *
+ * Each attachment has its own `DatabaseSync` connection on an in-memory main database with the
+ * file attached under the user's alias (`ATTACH DATABASE ? AS ?`), so statements keep the
+ * user's qualified names (`alias.table`) and run unchanged in SQLite. A READ_ONLY attachment is
+ * attached through a `file:…?mode=ro` URI, so SQLite itself refuses writes.
+ *
+ * `node:sqlite` honours Deno's `--allow-read/--allow-write` and needs no download; DuckDB's
+ * `sqlite_scanner` would be downloaded at run time, which fails offline (docs/HYBRID.md).
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { pathToFileURL } from "node:url";
+import { NoctraError } from "../errors.ts";
+import type { Cell, ColumnInfo, MessageResult, RowsResult } from "./result.ts";
+import { kindForSqlite } from "./type_mapping.ts";
+
+/** Options for {@link SQLiteSource.open}. */
+export interface SQLiteOpenOptions {
+  /** Attach read-only: every write fails in SQLite. */
+  readonly readOnly: boolean;
+  /** Create the database file when it does not exist (else a missing file is an error). */
+  readonly create: boolean;
+  /** How long SQLite retries a locked database before SQLITE_BUSY (ms). */
+  readonly busyTimeoutMs: number;
+}
+
+/** A table or view of an attached database. */
+export interface SQLiteRelation {
+  readonly name: string;
+  readonly type: "table" | "view";
+}
+
+/** A column as `PRAGMA table_xinfo` reports it. */
+export interface SQLiteColumn {
+  readonly name: string;
+  /** Declared type, `""` when none. */
+  readonly declaredType: string;
+  readonly notNull: boolean;
+  readonly primaryKey: boolean;
+}
+
+/** Rows per chunk when streaming SQLite results (DuckDB's vector size). */
+export const SQLITE_PAGE_ROWS = 2048;
+
+const SQLITE_BUSY = 5;
+const SQLITE_NOTADB = 26;
+
+/** Turns node:sqlite's errors into one line that names the attachment. */
+export function sqliteError(alias: string, error: unknown, busyTimeoutMs?: number): NoctraError {
+  const record = error as { errcode?: number; message?: string };
+  const base = record.errcode ?? 0;
+  const message = record.message ?? String(error);
+  if ((base & 0xff) === SQLITE_BUSY) {
+    return new NoctraError(
+      `SQLite database ${alias} is locked by another connection (waited ${
+        busyTimeoutMs ?? 0
+      } ms); try again when the other writer has finished`,
+      undefined,
+      { cause: error },
+    );
+  }
+  if ((base & 0xff) === SQLITE_NOTADB) {
+    return new NoctraError(`${alias}: file is not a SQLite database`, undefined, { cause: error });
+  }
+  return new NoctraError(`SQLite (${alias}): ${message}`, undefined, { cause: error });
+}
+
+/** One attached SQLite database. */
+export class SQLiteSource {
+  /** Alias the database is attached under, in SQLite and in DuckDB. */
+  readonly alias: string;
+  /** Absolute path of the database file. */
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly busyTimeoutMs: number;
+  readonly #db: DatabaseSync;
+  /** Incremented on every write routed through this source (own writes do not move data_version). */
+  #ownWrites = 0;
+
+  private constructor(alias: string, path: string, options: SQLiteOpenOptions, db: DatabaseSync) {
+    this.alias = alias;
+    this.path = path;
+    this.readOnly = options.readOnly;
+    this.busyTimeoutMs = options.busyTimeoutMs;
+    this.#db = db;
+  }
+
+  /**
+   * Attaches the database at absolute `path` as `alias`. Throws {@link NoctraError} when the file
+   * is missing (and `create` is off), is a directory, is not a SQLite database, or is locked.
+   */
+  static open(path: string, alias: string, options: SQLiteOpenOptions): SQLiteSource {
+    const context = `ATTACH '${path}' AS ${alias}`;
+    let exists = true;
+    try {
+      const info = Deno.statSync(path);
+      if (info.isDirectory) {
+        throw new NoctraError(`${context}: is a directory, not a database file`);
+      }
+    } catch (error) {
+      if (error instanceof NoctraError) throw error;
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw new NoctraError(`${context}: cannot read the file (${(error as Error).message})`);
+      }
+      exists = false;
+    }
+    if (!exists && !options.create) {
+      throw new NoctraError(
+        `${context}: no such file; to create a new database write ATTACH '${path}' AS ${alias} (TYPE SQLITE, CREATE)`,
+      );
+    }
+    if (!exists && options.readOnly) {
+      throw new NoctraError(`${context}: cannot create a READ_ONLY database that does not exist`);
+    }
+    const db = new DatabaseSync(":memory:", { timeout: options.busyTimeoutMs });
+    try {
+      const target = options.readOnly ? `${pathToFileURL(path).href}?mode=ro` : path;
+      db.prepare("ATTACH DATABASE ? AS ?").run(target, alias);
+      // Reading the schema makes SQLite open and check the file now, not at the first query.
+      db.prepare(`SELECT count(*) FROM ${qualified(alias, "sqlite_master")}`).get();
+    } catch (error) {
+      db.close();
+      throw sqliteError(alias, error, options.busyTimeoutMs);
+    }
+    return new SQLiteSource(alias, path, options, db);
+  }
+
+  /** Tables and views of the attached database, by name. */
+  relations(): SQLiteRelation[] {
+    const statement = this.#db.prepare(
+      `SELECT name, type FROM ${
+        qualified(this.alias, "sqlite_master")
+      } WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
+    );
+    return statement.all().map((row) => ({
+      name: String(row.name),
+      type: row.type === "view" ? "view" : "table",
+    }));
+  }
+
+  /** Columns of `table` (empty when there is no such table). */
+  columns(table: string): SQLiteColumn[] {
+    const statement = this.#db.prepare(
+      `SELECT name, type, "notnull", pk FROM pragma_table_xinfo(?, ?) WHERE hidden = 0`,
+    );
+    return statement.all(table, this.alias).map((row) => ({
+      name: String(row.name),
+      declaredType: String(row.type ?? ""),
+      notNull: Number(row.notnull) === 1,
+      primaryKey: Number(row.pk) > 0,
+    }));
+  }
+
+  /** True when `table` names a table or view of this database (case-insensitive, as SQLite). */
+  hasRelation(table: string): boolean {
+    return this.relations().some((relation) => relation.name.toLowerCase() === table.toLowerCase());
+  }
+
+  /**
+   * Runs one statement natively in SQLite. Statements with result columns stream their rows in
+   * chunks of {@link SQLITE_PAGE_ROWS}; others report the rows they changed. `parameters` are
+   * bound to `?` placeholders. Throws {@link NoctraError}.
+   */
+  execute(sql: string, parameters: readonly Cell[] = []): RowsResult | MessageResult {
+    let statement: StatementSync;
+    try {
+      statement = this.#db.prepare(sql);
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+    }
+    const declared = statement.columns();
+    if (declared.length === 0) {
+      try {
+        const result = statement.run(...(parameters as never[]));
+        this.#ownWrites++;
+        const changes = Number(result.changes);
+        return { kind: "message", message: `${changes} rows changed`, rowsChanged: changes };
+      } catch (error) {
+        throw sqliteError(this.alias, error, this.busyTimeoutMs);
+      }
+    }
+    returnArrays(statement);
+    const columns: ColumnInfo[] = declared.map((column) => ({
+      name: column.name,
+      type: column.type ?? "",
+      kind: kindForSqlite(column.type),
+    }));
+    return { kind: "rows", columns, chunks: () => pagesOf(this.alias, statement, parameters) };
+  }
+
+  /**
+   * Reads `sql` (a SELECT built by the bridge) page by page as arrays of cells, each page at
+   * most `pageRows` rows. Throws {@link NoctraError}.
+   */
+  *readPages(
+    sql: string,
+    parameters: readonly Cell[],
+    pageRows = SQLITE_PAGE_ROWS,
+  ): Generator<Cell[][]> {
+    let statement: StatementSync;
+    try {
+      statement = this.#db.prepare(sql);
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+    }
+    returnArrays(statement);
+    let page: Cell[][] = [];
+    try {
+      for (const row of statement.iterate(...(parameters as never[]))) {
+        page.push(row as unknown as Cell[]);
+        if (page.length === pageRows) {
+          yield page;
+          page = [];
+        }
+      }
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+    }
+    if (page.length > 0) yield page;
+  }
+
+  /** Prepares a statement for repeated runs (the bridge's INSERT into SQLite). */
+  prepare(sql: string): StatementSync {
+    try {
+      return this.#db.prepare(sql);
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+    }
+  }
+
+  /** Runs statements for their effect (BEGIN, COMMIT, DDL built by Noctra). */
+  exec(sql: string): void {
+    try {
+      this.#db.exec(sql);
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+    }
+  }
+
+  /** True while a transaction is open on this connection. */
+  get inTransaction(): boolean {
+    return this.#db.isTransaction;
+  }
+
+  /** Marks that this connection changed the data (for cache invalidation). */
+  noteWrite(): void {
+    this.#ownWrites++;
+  }
+
+  /**
+   * A value that changes whenever the database's data may have changed: own writes,
+   * `PRAGMA data_version` (commits by other connections) and the file's size and mtime (writes
+   * by other processes).
+   */
+  dataSignature(): string {
+    let version = "?";
+    try {
+      const row = this.#db.prepare(`PRAGMA ${quote(this.alias)}.data_version`).get();
+      version = String(row?.data_version ?? "?");
+    } catch { /* an unreadable version only costs a cache miss */ }
+    let file = "?";
+    try {
+      const info = Deno.statSync(this.path);
+      file = `${info.size}:${info.mtime?.getTime() ?? 0}`;
+    } catch { /* missing file: signature changes, cache misses */ }
+    return `${this.#ownWrites}:${version}:${file}`;
+  }
+
+  /** Closes the connection (detaches the file). */
+  close(): void {
+    try {
+      this.#db.close();
+    } catch { /* already closed */ }
+  }
+}
+
+async function* pagesOf(alias: string, statement: StatementSync, parameters: readonly Cell[]) {
+  let page: Cell[][] = [];
+  const flush = () => {
+    const rows = page;
+    page = [];
+    return {
+      rowCount: rows.length,
+      columns: statement.columns().map((_, column) => ({
+        getItem: (row: number) => rows[row]?.[column] ?? null,
+      })),
+    };
+  };
+  try {
+    for (const row of statement.iterate(...(parameters as never[]))) {
+      page.push(row as unknown as Cell[]);
+      if (page.length === SQLITE_PAGE_ROWS) yield flush();
+    }
+  } catch (error) {
+    throw sqliteError(alias, error);
+  }
+  if (page.length > 0) yield flush();
+}
+
+/**
+ * Rows as arrays (`setReturnArrays`, present in Deno's node:sqlite but missing from the bundled
+ * @types/node) and integers as bigint (`setReadBigInts`), so no INTEGER loses precision.
+ */
+function returnArrays(statement: StatementSync): void {
+  (statement as StatementSync & { setReturnArrays(enabled: boolean): void }).setReturnArrays(true);
+  statement.setReadBigInts(true);
+}
+
+/** Quotes an identifier for SQLite. */
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `"schema"."name"` for SQLite. */
+export function qualified(schema: string, name: string): string {
+  return `${quote(schema)}.${quote(name)}`;
+}
