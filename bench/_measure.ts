@@ -243,8 +243,14 @@ export function textTable(
     .join("\n");
 }
 
-/** Quotes one argument for a POSIX shell when it needs quoting, for showing command lines. */
+/**
+ * Quotes one argument for a POSIX shell when it needs quoting, for showing command lines:
+ * single quotes, or double quotes when the text holds single quotes but nothing a shell expands
+ * inside double quotes.
+ */
 export function shellQuote(argument: string): string {
   if (/^[\w@%+=:,./-]+$/.test(argument)) return argument;
+  if (!argument.includes("'")) return `'${argument}'`;
+  if (!/["$`\\!]/.test(argument)) return `"${argument}"`;
   return `'${argument.replaceAll("'", `'"'"'`)}'`;
 }

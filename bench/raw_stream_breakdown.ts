@@ -18,7 +18,10 @@
  *   query), so JS reads one VARCHAR per row. No quoting and NULLs are skipped, so it is only a
  *   probe of moving the text formatting into DuckDB, valid for data that needs neither.
  *
- * Prints to stderr: rows, total milliseconds, and the milliseconds spent awaiting `fetchChunk`.
+ * - `readall`: like `fetch`, but `connection.run()` (a materialized result) instead of `stream()`.
+ *
+ * Prints to stderr: rows, total milliseconds (instance creation included), the milliseconds
+ * until `stream()`/`run()` returned, and the milliseconds spent awaiting `fetchChunk`.
  *
  * @module
  */
@@ -26,7 +29,7 @@ import { DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
 const DEFAULT_SQL = "SELECT i AS id, i * 2 AS doubled, 'row-' || i AS label, i % 7 = 0 AS lucky " +
   "FROM range(10000000) t(i)";
-const MODES = ["fetch", "getitem", "columns", "render", "write", "sqltext"] as const;
+const MODES = ["fetch", "getitem", "columns", "render", "write", "sqltext", "readall"] as const;
 type Mode = typeof MODES[number];
 
 /** Noctra's quoting rule (see `src/render/delimited.ts`). */
@@ -49,13 +52,15 @@ function cellText(value: DuckDBValue): string | null {
 async function run(
   mode: Mode,
   sql: string,
-): Promise<{ rows: number; totalMs: number; fetchMs: number }> {
+): Promise<{ rows: number; totalMs: number; startMs: number; fetchMs: number }> {
   const started = performance.now();
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
-  const result = await connection.stream(
+  const beforeStart = performance.now();
+  const result = mode === "readall" ? await connection.run(sql) : await connection.stream(
     mode === "sqltext" ? `SELECT concat_ws(',', *COLUMNS(*)) FROM (${sql})` : sql,
   );
+  const startMs = performance.now() - beforeStart;
   const encoder = new TextEncoder();
   let pending: string[] = [];
   let pendingChars = 0;
@@ -76,7 +81,7 @@ async function run(
     if (chunk === null || chunk.rowCount === 0) break;
     rows += chunk.rowCount;
     const columnCount = chunk.columnCount;
-    if (mode === "fetch") continue;
+    if (mode === "fetch" || mode === "readall") continue;
     if (mode === "columns") {
       for (const column of chunk.getColumns()) sink += column.length;
       continue;
@@ -114,7 +119,7 @@ async function run(
   if (sink < 0) console.error("unreachable");
   connection.closeSync();
   instance.closeSync();
-  return { rows, totalMs: performance.now() - started, fetchMs };
+  return { rows, totalMs: performance.now() - started, startMs, fetchMs };
 }
 
 if (import.meta.main) {
@@ -123,9 +128,10 @@ if (import.meta.main) {
     console.error(`usage: raw_stream_breakdown.ts ${MODES.join("|")} [SQL]`);
     Deno.exit(2);
   }
-  const { rows, totalMs, fetchMs } = await run(mode as Mode, sql);
+  const { rows, totalMs, startMs, fetchMs } = await run(mode as Mode, sql);
   console.error(
     `${mode}: ${rows} rows, ${Math.round(totalMs)} ms in-process, ` +
+      `${Math.round(startMs)} ms until the result was returned, ` +
       `${Math.round(fetchMs)} ms awaiting fetchChunk`,
   );
 }

@@ -323,6 +323,13 @@ interface Machine {
   readonly duckdb: string;
   readonly date: string;
   readonly rss: RssMethod;
+  /** 1/5/15-minute load averages when the bench started. */
+  readonly loadAtStart: string;
+}
+
+/** The 1/5/15-minute load averages, e.g. `0.12 0.30 0.25`. */
+function loadAverage(): string {
+  return Deno.loadavg().map((value) => value.toFixed(2)).join(" ");
 }
 
 async function commandText(command: string, args: string[]): Promise<string | null> {
@@ -358,6 +365,7 @@ async function machineFacts(): Promise<Machine> {
     duckdb: `${duckdb} (@duckdb/node-api ${nodeApi})`,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     rss: await rssMethod(),
+    loadAtStart: loadAverage(),
   };
 }
 
@@ -408,15 +416,22 @@ function consoleSummary(outcomes: readonly Outcome[]): string {
   );
 }
 
-function markdownSection(outcomes: readonly Outcome[], machine: Machine, argv: string): string {
+function markdownSection(
+  outcomes: readonly Outcome[],
+  machine: Machine,
+  argv: string,
+  loadAtEnd: string,
+): string {
   const lines: string[] = [
     START_MARKER,
     "## Noctra vs raw `@duckdb/node-api` (issue 2)",
     "",
-    `Command: \`${argv}\` (what \`deno task bench\` runs), finished ${machine.date}.`,
+    `Command: \`${argv}\` (what \`deno task bench\` runs), started ${machine.date}.`,
     "",
     `Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.memory} RAM, ${machine.cpu}, ` +
-    `${machine.os}; Deno ${machine.deno}; DuckDB ${machine.duckdb}.`,
+    `${machine.os}; Deno ${machine.deno}; DuckDB ${machine.duckdb}. Load average (1/5/15 min) ` +
+    `${machine.loadAtStart} at the start, ${loadAtEnd} at the end (the bench itself adds about ` +
+    "1 while it runs; more means other work shared the CPUs).",
     "",
     "Each side is a fresh process (`deno run --allow-all main.ts …` for Noctra, " +
     "`deno run --allow-all bench/raw_duckdb.ts …` for the baseline), from the project root. " +
@@ -486,7 +501,10 @@ function introduction(machine: Machine): string {
     "Run them with `deno task bench` (`deno run --allow-all bench/run.ts`; flags: `--reps N`, " +
     "`--only NAME`, `--no-write`). The large input, `bench/data/flights-3m.csv` (3M rows, about " +
     "106 MB), is downloaded and converted on first use by `bench/fetch_data.ts` (see that file " +
-    "for the source and licence); `bench/data/` is git-ignored.",
+    "for the source and licence); `bench/data/` is git-ignored. " +
+    "`bench/raw_stream_breakdown.ts` is a separate experiment (not run by the task) that splits " +
+    "a streamed CSV export into layers (fetching chunks, reading cells, building text, writing) " +
+    "to show where time goes.",
     "",
     `This file was created on ${machine.date} on a machine with ${machine.nproc} CPUs ` +
     `(\`nproc\`), ${machine.memory} RAM, Deno ${machine.deno} and DuckDB ${machine.duckdb}. ` +
@@ -558,19 +576,20 @@ async function main(argv: readonly string[]): Promise<number> {
   const machine = await machineFacts();
   console.log(
     `Noctra bench: ${machine.nproc} CPUs, ${machine.memory}, Deno ${machine.deno}, ` +
-      `DuckDB ${machine.duckdb}, peak RSS via ${machine.rss}`,
+      `DuckDB ${machine.duckdb}, peak RSS via ${machine.rss}, load ${machine.loadAtStart}`,
   );
 
   const outcomes: Outcome[] = [];
   for (const scenario of scenarios) outcomes.push(await runScenario(scenario));
 
-  console.log(`\n${consoleSummary(outcomes)}`);
+  const loadAtEnd = loadAverage();
+  console.log(`\n${consoleSummary(outcomes)}\nload average at the end: ${loadAtEnd}`);
   const commandLine = ["deno", "run", "--allow-all", "bench/run.ts", ...argv].map(shellQuote)
     .join(" ");
   if (values["no-write"]) {
     console.log("\n--no-write: docs/BENCHMARKS.md left unchanged");
   } else {
-    await writeDocument(markdownSection(outcomes, machine, commandLine), machine);
+    await writeDocument(markdownSection(outcomes, machine, commandLine, loadAtEnd), machine);
     console.log(`\nwrote the results to ${DOC_PATH}`);
   }
   return outcomes.every((outcome) => outcome.problems.length === 0) ? 0 : 1;

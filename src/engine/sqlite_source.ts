@@ -14,7 +14,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
 import { NoctraError } from "../errors.ts";
-import type { Cell, ColumnInfo, MessageResult, RowsResult } from "./result.ts";
+import type { Cell, ColumnInfo, MessageResult, ResultChunk, RowsResult } from "./result.ts";
 import { kindForSqlite } from "./type_mapping.ts";
 
 /** Options for {@link SQLiteSource.open}. */
@@ -183,12 +183,20 @@ export class SQLiteSource {
       }
     }
     returnArrays(statement);
-    const columns: ColumnInfo[] = declared.map((column) => ({
-      name: column.name,
-      type: column.type ?? "",
-      kind: kindForSqlite(column.type),
-    }));
-    return { kind: "rows", columns, chunks: () => pagesOf(this.alias, statement, parameters) };
+    const pages = pagesOf(this.alias, statement, parameters);
+    // Expressions have no declared type: SQLite knows only each value's storage class, so the
+    // first page's values name the column's type (INTEGER, REAL, TEXT, BLOB).
+    const first = pages.next();
+    const firstPage = first.done ? [] : first.value;
+    const columns: ColumnInfo[] = declared.map((column, index) => {
+      const type = column.type ?? storageClassOf(firstPage, index);
+      return { name: column.name, type, kind: kindForSqlite(type) };
+    });
+    async function* chunks() {
+      if (firstPage.length > 0) yield chunkOf(firstPage, declared.length);
+      for (const page of pages) yield chunkOf(page, declared.length);
+    }
+    return { kind: "rows", columns, chunks };
   }
 
   /**
@@ -277,27 +285,45 @@ export class SQLiteSource {
   }
 }
 
-async function* pagesOf(alias: string, statement: StatementSync, parameters: readonly Cell[]) {
+function* pagesOf(
+  alias: string,
+  statement: StatementSync,
+  parameters: readonly Cell[],
+): Generator<Cell[][]> {
   let page: Cell[][] = [];
-  const flush = () => {
-    const rows = page;
-    page = [];
-    return {
-      rowCount: rows.length,
-      columns: statement.columns().map((_, column) => ({
-        getItem: (row: number) => rows[row]?.[column] ?? null,
-      })),
-    };
-  };
   try {
     for (const row of statement.iterate(...(parameters as never[]))) {
       page.push(row as unknown as Cell[]);
-      if (page.length === SQLITE_PAGE_ROWS) yield flush();
+      if (page.length === SQLITE_PAGE_ROWS) {
+        yield page;
+        page = [];
+      }
     }
   } catch (error) {
     throw sqliteError(alias, error);
   }
-  if (page.length > 0) yield flush();
+  if (page.length > 0) yield page;
+}
+
+function chunkOf(rows: Cell[][], columnCount: number): ResultChunk {
+  const columns = [];
+  for (let column = 0; column < columnCount; column++) {
+    columns.push({ getItem: (row: number) => rows[row]?.[column] ?? null });
+  }
+  return { rowCount: rows.length, columns };
+}
+
+/** SQLite storage class of the first non-NULL value of `column` in `rows`, or "" when none. */
+function storageClassOf(rows: readonly Cell[][], column: number): string {
+  for (const row of rows) {
+    const value = row[column];
+    if (value === null || value === undefined) continue;
+    if (typeof value === "bigint") return "INTEGER";
+    if (typeof value === "number") return "REAL";
+    if (typeof value === "string") return "TEXT";
+    if (value instanceof Uint8Array) return "BLOB";
+  }
+  return "";
 }
 
 /**
