@@ -3,7 +3,7 @@
  * separation of data (stdout) from messages (stderr).
  */
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { runNoctra } from "./_cli.ts";
+import { ROOT, runNoctra } from "./_cli.ts";
 
 Deno.test("-c runs SQL over a CSV file and prints CSV to stdout only", async () => {
   const run = await runNoctra([
@@ -252,4 +252,34 @@ Deno.test("the demo task's script runs on the bundled fixtures", async () => {
   match(run.stdout, /species,penguins,avg_mass_g,max_flipper_mm\nAdelie,152,3701\.0,210\n/);
   match(run.stdout, /weather_rows_2012_2014\n1096\n/);
   match(run.stdout, /county_fips,rate\n6025,0\.301\n/);
+});
+
+Deno.test("csv through DuckDB's writer: a reader that stops early ends the run cleanly", async () => {
+  const started = performance.now();
+  const run = await new Deno.Command("bash", {
+    args: [
+      "-o",
+      "pipefail",
+      "-c",
+      `"${Deno.execPath()}" run -A main.ts --format csv -c "SELECT * FROM range(100000000)" | head -3`,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  strictEqual(new TextDecoder().decode(run.stdout), "range\n0\n1\n");
+  strictEqual(new TextDecoder().decode(run.stderr), "");
+  strictEqual(run.code, 0);
+  strictEqual(performance.now() - started < 20_000, true, "must not run the whole query");
+});
+
+Deno.test("csv through DuckDB's writer: a failure mid-file is one error line, exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  const lines = (await Deno.readTextFile("fixtures/airports.csv")).split("\n");
+  lines.splice(3001, 0, '"X1","Extra","City","ST","USA",1.0,2.0,"surplus"');
+  await Deno.writeTextFile(`${dir}/ragged.csv`, lines.join("\n"));
+  const run = await runNoctra(["--format", "csv", "-c", `SELECT * FROM '${dir}/ragged.csv'`]);
+  strictEqual(run.code, 1);
+  match(run.stderr, /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 3002 /);
+  strictEqual(run.stderr.split("\n").length, 2);
 });

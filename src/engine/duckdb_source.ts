@@ -16,7 +16,15 @@ import {
   type DuckDBValue,
   StatementType,
 } from "@duckdb/node-api";
-import type { Cell, ColumnInfo, ColumnKind, MessageResult, RowsResult } from "./result.ts";
+import type {
+  Cell,
+  ColumnInfo,
+  ColumnKind,
+  DelimitedCopyFormat,
+  MessageResult,
+  RowsResult,
+} from "./result.ts";
+import { quoteLiteral } from "../sql_text.ts";
 
 /** Options for {@link DuckDBSource.open}. */
 export interface DuckDBSourceOptions {
@@ -61,11 +69,17 @@ export class DuckDBSource {
    * chunk as the consumer iterates, so memory stays flat however large the result.
    * `parameters` are bound to `$1…`/`$name` placeholders of a prepared statement, never
    * spliced into the text. Throws DuckDB's error (parser, binder, catalog, IO).
+   *
+   * With `query: true` (the caller knows from the parse tree that `sql` is a plain query), the
+   * result is lazy: the statement is prepared (so binder errors surface now) and runs when its
+   * chunks are iterated, or through DuckDB's own writer when `copyTo` is used instead.
    */
   async stream(
     sql: string,
     parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
+    options: { readonly query?: boolean } = {},
   ): Promise<RowsResult | MessageResult> {
+    if (options.query && parameters === undefined) return await this.#lazyQuery(sql);
     const result = parameters === undefined
       ? await this.#connection.stream(sql)
       : await this.#connection.stream(sql, parameters as DuckDBValue[]);
@@ -77,6 +91,42 @@ export class DuckDBSource {
         : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
     }
     return streamingRows(result);
+  }
+
+  async #lazyQuery(sql: string): Promise<RowsResult> {
+    const prepared = await this.#connection.prepare(sql);
+    const columns: ColumnInfo[] = [];
+    for (let index = 0; index < prepared.columnCount; index++) {
+      const type = prepared.columnType(index);
+      columns.push({
+        name: prepared.columnName(index),
+        type: type.toString(),
+        kind: kindOf(type.typeId),
+      });
+    }
+    let started = false;
+    const start = () => {
+      if (started) throw new Error("a result can be read only once");
+      started = true;
+    };
+    return {
+      kind: "rows",
+      columns,
+      chunks: async function* () {
+        start();
+        const result = await prepared.stream();
+        yield* streamingRows(result).chunks();
+      },
+      copyTo: async (path: string, format: DelimitedCopyFormat) => {
+        start();
+        const delimiter = format === "tsv" ? ", DELIMITER '\t'" : "";
+        // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
+        const copied = await this.#connection.run(
+          `COPY (${sql}\n) TO ${quoteLiteral(path)} (FORMAT csv, HEADER${delimiter})`,
+        );
+        return copied.rowsChanged;
+      },
+    };
   }
 
   /** Runs a statement and returns all its rows as arrays of cells. For small internal reads. */

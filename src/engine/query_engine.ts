@@ -179,8 +179,9 @@ export class QueryEngine {
     }
     if (this.#sqlite.size === 0 && this.strategy !== "sqlite") {
       // No attachments: everything is DuckDB's.
-      await this.#checkFiles(await this.#relations(statement));
-      return await this.#duckdb.stream(statement);
+      const relations = await this.#relations(statement);
+      await this.#checkFiles(relations);
+      return await this.#duckdb.stream(statement, undefined, { query: relations !== null });
     }
     const transaction = await this.#transactionVerb(statement);
     if (transaction !== null) return this.#runTransaction(transaction, statement);
@@ -590,7 +591,7 @@ export class QueryEngine {
     }
     if (sqliteTables.size > 0) await this.#bridgeTables(statement, [...sqliteTables.values()]);
     await this.#checkFiles(relations);
-    return await this.#duckdb.stream(statement);
+    return await this.#duckdb.stream(statement, undefined, { query: true });
   }
 
   async #bridgeTables(

@@ -49,6 +49,9 @@ export interface ResultChunk {
   readonly columns: readonly CellVector[];
 }
 
+/** Delimited formats an engine may write itself. */
+export type DelimitedCopyFormat = "csv" | "tsv";
+
 /** A result that has rows: metadata plus a single-pass stream of chunks. */
 export interface RowsResult {
   readonly kind: "rows";
@@ -59,6 +62,12 @@ export interface RowsResult {
    * iteration yields nothing. Breaking out early releases the result.
    */
   chunks(): AsyncIterable<ResultChunk>;
+  /**
+   * Optional capability: write the whole result as CSV/TSV (header line, RFC 4180 quoting) to
+   * `path` with the engine's own writer, instead of iterating chunks. Returns the rows written.
+   * Use either this or `chunks()`, once.
+   */
+  readonly copyTo?: (path: string, format: DelimitedCopyFormat) => Promise<number>;
 }
 
 /** A statement that produced no rows (DDL, SET, USE …): a human message for stderr. */

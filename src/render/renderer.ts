@@ -6,6 +6,7 @@
 import type { ColumnKind, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
 import { renderDelimited } from "./delimited.ts";
+import { copyThroughFifo } from "./fifo_copy.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderTable } from "./table.ts";
@@ -55,9 +56,10 @@ export async function renderResult(
     case "table":
       return await renderTable(result, sink, table);
     case "csv":
-      return await renderDelimited(result, sink, ",");
+      return await copyThroughFifo(result, "csv", sink) ?? await renderDelimited(result, sink, ",");
     case "tsv":
-      return await renderDelimited(result, sink, "\t");
+      return await copyThroughFifo(result, "tsv", sink) ??
+        await renderDelimited(result, sink, "\t");
     case "json":
       return await renderJson(result, sink, false);
     case "jsonl":

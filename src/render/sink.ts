@@ -40,6 +40,12 @@ export class TextSink {
     if (this.#buffered >= FLUSH_THRESHOLD_CHARS) await this.flush();
   }
 
+  /** Writes bytes that are already UTF-8 (text buffered before them goes first). */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    await this.#writeAll(bytes);
+  }
+
   /**
    * Writes everything buffered. Throws {@link OutputClosedError} when the reader closed the
    * pipe (EPIPE), so callers can stop producing output quietly.
@@ -49,6 +55,10 @@ export class TextSink {
     const bytes = this.#encoder.encode(this.#parts.join(""));
     this.#parts = [];
     this.#buffered = 0;
+    await this.#writeAll(bytes);
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
       let offset = 0;
       while (offset < bytes.length) offset += await this.#writer.write(bytes.subarray(offset));
@@ -62,6 +72,7 @@ export class TextSink {
 /** A sink that collects text in memory, for tests and the library API. */
 export class StringSink extends TextSink {
   #text = "";
+  readonly #decoder = new TextDecoder();
   constructor() {
     super({ write: (bytes) => Promise.resolve(bytes.length) });
   }
@@ -70,6 +81,10 @@ export class StringSink extends TextSink {
     return Promise.resolve();
   }
   override flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  override writeBytes(bytes: Uint8Array): Promise<void> {
+    this.#text += this.#decoder.decode(bytes, { stream: true });
     return Promise.resolve();
   }
   /** Everything written so far. */

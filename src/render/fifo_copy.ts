@@ -1,0 +1,72 @@
+/**
+ * The fast path for CSV/TSV: when a result can be written by its engine (`RowsResult.copyTo`,
+ * DuckDB's `COPY … TO`), DuckDB writes into a named pipe (FIFO) in a private temporary directory
+ * and Noctra pumps the bytes to the sink as they come. DuckDB's CSV writer runs in its own
+ * threads and formats values natively, so no value becomes a JS object; memory stays at the
+ * pipe's buffer. Where named pipes are not available (Windows) the caller renders chunks.
+ *
+ * @module
+ */
+import type { DelimitedCopyFormat, RowsResult } from "../engine/result.ts";
+import type { TextSink } from "./sink.ts";
+import type { RenderSummary } from "./renderer.ts";
+
+const PUMP_BYTES = 1 << 20;
+
+/**
+ * Writes `result` as CSV/TSV through a FIFO, or returns `null` when this path is not available
+ * (no `copyTo`, or no named pipes on this system) so the caller renders chunks instead.
+ * Throws the engine's error (the statement failed) or the sink's.
+ */
+export async function copyThroughFifo(
+  result: RowsResult,
+  format: DelimitedCopyFormat,
+  sink: TextSink,
+): Promise<RenderSummary | null> {
+  if (result.copyTo === undefined || Deno.build.os === "windows") return null;
+  const directory = await Deno.makeTempDir({ prefix: "noctra-copy-" });
+  const fifo = `${directory}/result.${format}`;
+  try {
+    try {
+      const made = await new Deno.Command("mkfifo", { args: ["-m", "600", fifo] }).output();
+      if (!made.success) return null;
+    } catch {
+      return null; // no mkfifo (or no permission to run it): render chunks
+    }
+    const copy = result.copyTo(fifo, format);
+    let readerOpened = false;
+    // If DuckDB fails before it opens the pipe, the reader's open would wait forever: open the
+    // write end ourselves so the reader sees end-of-file.
+    let unblocking: Promise<void> | undefined;
+    let unblocked = false;
+    copy.catch(() => {
+      if (readerOpened) return;
+      unblocking = Deno.open(fifo, { write: true }).then((writer) => writer.close(), () => {})
+        .finally(() => unblocked = true);
+    });
+    let reader: Deno.FsFile | undefined;
+    try {
+      reader = await Deno.open(fifo, { read: true });
+      readerOpened = true;
+      const buffer = new Uint8Array(PUMP_BYTES);
+      for (;;) {
+        const read = await reader.read(buffer);
+        if (read === null) break;
+        await sink.writeBytes(buffer.subarray(0, read));
+      }
+    } finally {
+      // Closing the read end early (the sink failed) makes DuckDB's next write fail with EPIPE,
+      // so the COPY ends instead of waiting on a full pipe.
+      reader?.close();
+      await copy.catch(() => {});
+      if (unblocking !== undefined && !unblocked) {
+        // Our unblocking writer is still waiting for a reader: give it one.
+        (await Deno.open(fifo, { read: true })).close();
+        await unblocking;
+      }
+    }
+    return { rows: await copy };
+  } finally {
+    await Deno.remove(directory, { recursive: true }).catch(() => {});
+  }
+}
