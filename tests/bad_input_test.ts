@@ -99,7 +99,7 @@ const cases: { name: string; sql: string; stderr: RegExp; args?: string[] }[] = 
     name: "unsupported extension in USE",
     sql: "USE 'sheet.xlsx'",
     stderr:
-      /^noctra: error: -c:1: USE 'sheet\.xlsx': unsupported file extension \.xlsx; supported: \.csv, \.tsv, \.txt, \.json, \.ndjson, \.jsonl, \.parquet \(each also as \.gz\)\n$/,
+      /^noctra: error: -c:1: USE 'sheet\.xlsx': unsupported file extension \.xlsx; supported: \.csv, \.tsv, \.txt, \.json, \.ndjson, \.jsonl, \.parquet, \.arrow, \.feather \(each but \.arrow\/\.feather also as \.gz\)\n$/,
   },
   {
     name: "USE of a corrupt file fails at USE time",

@@ -57,6 +57,8 @@ Deno.test("command-line arguments parse into options", () => {
       maxRows: 0,
       continueOnError: false,
       noRestore: false,
+      variables: [],
+      force: false,
       strategy: "auto",
       help: false,
       version: false,

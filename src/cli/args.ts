@@ -25,6 +25,10 @@ export interface CliOptions {
   readonly continueOnError: boolean;
   /** `--no-restore`: start without the saved sources and save none. */
   readonly noRestore: boolean;
+  /** `--var name[:TYPE]=value` (repeatable): variables set before the first statement. */
+  readonly variables: readonly { name: string; type: string | undefined; text: string }[];
+  /** `--force`: EXPORT replaces existing targets. */
+  readonly force: boolean;
   /** `--engine`: which engine runs statements. */
   readonly strategy: RoutingStrategy;
   readonly help: boolean;
@@ -48,6 +52,10 @@ Options:
   -o, --output FILE       write results to FILE instead of stdout (replaced on success)
       --max-rows N        rows a table shows at most; 0 shows all (default: 40)
       --continue-on-error keep running a script after a failed statement
+      --var NAME=VALUE    set variable #NAME before the first statement (repeatable);
+                          numbers become BIGINT/DOUBLE, true/false BOOLEAN, the rest
+                          VARCHAR; NAME:TYPE=VALUE casts to a DuckDB type
+      --force             let EXPORT replace existing files
       --engine ENGINE     hybrid (default: route each statement) | duckdb | sqlite
       --no-restore        start without the saved sources (USE, ATTACH) and save none
   -h, --help              show this help
@@ -75,6 +83,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         "max-rows": { type: "string" },
         "continue-on-error": { type: "boolean" },
         engine: { type: "string" },
+        var: { type: "string", multiple: true },
+        force: { type: "boolean" },
         "no-restore": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -109,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (values.command !== undefined && values.file !== undefined) {
     throw new UsageError("-c/--command and -f/--file cannot be combined; use one of them");
   }
+  const variables = (values.var ?? []).map(parseVariableFlag);
   return {
     commands: values.command ?? [],
     scriptFile: values.file,
@@ -118,8 +129,32 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     maxRows,
     continueOnError: values["continue-on-error"] ?? false,
     noRestore: values["no-restore"] ?? false,
+    variables,
+    force: values.force ?? false,
     strategy,
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+/** Parses `name=value` or `name:TYPE=value`. Throws {@link UsageError} naming the flag. */
+function parseVariableFlag(flag: string): { name: string; type: string | undefined; text: string } {
+  const equals = flag.indexOf("=");
+  const head = equals < 0 ? "" : flag.slice(0, equals);
+  const colon = head.indexOf(":");
+  const name = colon < 0 ? head : head.slice(0, colon);
+  const type = colon < 0 ? undefined : head.slice(colon + 1).trim();
+  if (equals < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || type === "") {
+    throw new UsageError(
+      `--var ${flag}: expected NAME=VALUE or NAME:TYPE=VALUE, NAME a letter or _ followed by letters, digits or _`,
+    );
+  }
+  if (
+    type !== undefined && !/^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?(\[\])?$/.test(type)
+  ) {
+    throw new UsageError(
+      `--var ${flag}: ${type} is not a type name (e.g. INTEGER, DECIMAL(10,2), DATE)`,
+    );
+  }
+  return { name, type, text: flag.slice(equals + 1) };
 }

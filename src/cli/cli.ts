@@ -63,8 +63,19 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       strategy: options.strategy,
       registryPath: options.noRestore ? false : (AttachmentRegistry.defaultPath() ?? false),
     });
-    for (const warning of noctra.warnings) printer.message(`noctra: warning: ${warning}`);
   } catch (error) {
+    output.abandon();
+    printError(describeError(error));
+    return exitCodeOf(error);
+  }
+  for (const warning of noctra.warnings) printer.message(`noctra: warning: ${warning}`);
+  noctra.engine.forceOverwrite = options.force;
+  try {
+    for (const variable of options.variables) {
+      await noctra.engine.setVariableFromText(variable.name, variable.text, variable.type);
+    }
+  } catch (error) {
+    noctra.close();
     output.abandon();
     printError(describeError(error));
     return exitCodeOf(error);
@@ -75,8 +86,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       await runRepl(noctra, printer);
     } else {
       for (const script of scripts) {
-        exitCode = await runScript(noctra, script, printer, options.continueOnError);
-        if (exitCode !== 0 && !options.continueOnError) break;
+        const code = await runScript(noctra, script, printer, options.continueOnError);
+        if (exitCode === 0) exitCode = code;
+        if (code !== 0 && !options.continueOnError) break;
       }
     }
     await printer.flush();
@@ -96,7 +108,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 /** The scripts to run in order, or "repl" for an interactive session. */
 async function chooseScripts(options: CliOptions): Promise<ScriptSource[] | "repl"> {
   if (options.commands.length > 0) {
-    return options.commands.map((text) => ({ name: "-c", text }));
+    const many = options.commands.length > 1;
+    return options.commands.map((text, index) => ({
+      name: many ? `-c[${index + 1}]` : "-c",
+      text,
+    }));
   }
   if (options.scriptFile !== undefined) {
     const path = options.scriptFile;

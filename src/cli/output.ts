@@ -48,7 +48,7 @@ export class ResultPrinter {
    */
   async print(result: StatementResult, showMessages: boolean): Promise<number> {
     if (result.kind === "message") {
-      if (showMessages && result.message !== "") this.message(result.message);
+      if ((showMessages || result.report) && result.message !== "") this.message(result.message);
       return 0;
     }
     const summary = await renderResult(result, this.#settings.format, this.#sink, {

@@ -71,6 +71,7 @@ export interface CachedTable {
 }
 
 interface CacheState {
+  readonly source: SQLiteSource;
   readonly signature: string;
   readonly rows: number;
   readonly loadedAt: number;
@@ -95,6 +96,8 @@ export class Bridge {
   readonly #duckdb: DuckDBSource;
   readonly #thresholdRows: () => number;
   readonly #cache = new Map<string, CacheState>();
+  /** SQLite's schema cookie when each source's shadow tables were last built. */
+  readonly #schemaVersions = new Map<SQLiteSource, number>();
 
   /** `thresholdRows` is read at each load, so `SET` changes apply at once. */
   constructor(duckdb: DuckDBSource, thresholdRows: () => number) {
@@ -114,6 +117,7 @@ export class Bridge {
    */
   async refreshShadow(source: SQLiteSource): Promise<void> {
     this.dropCache(source.alias);
+    this.#schemaVersions.set(source, source.schemaVersion());
     const catalog = quoteIdentifier(source.alias);
     const existing = await this.#duckdb.readAll(
       "SELECT table_name FROM duckdb_tables() WHERE database_name = $1",
@@ -137,8 +141,10 @@ export class Bridge {
   }
 
   /** Drops the shadow catalog of `alias` (on DETACH). */
-  async detachShadow(alias: string): Promise<void> {
+  async detachShadow(source: SQLiteSource): Promise<void> {
+    const alias = source.alias;
     this.dropCache(alias);
+    this.#schemaVersions.delete(source);
     await this.#duckdb.run(`DETACH ${quoteIdentifier(alias)}`);
   }
 
@@ -148,6 +154,10 @@ export class Bridge {
    */
   async load(request: BridgeRequest): Promise<BridgeLoad> {
     const { source, table } = request;
+    // Another connection may have changed the schema since the shadow tables were built.
+    if (source.schemaVersion() !== this.#schemaVersions.get(source)) {
+      await this.refreshShadow(source);
+    }
     const key = cacheKey(source.alias, table);
     const signature = source.dataSignature();
     const cached = this.#cache.get(key);
@@ -167,12 +177,15 @@ export class Bridge {
       );
     const filters = materialize ? [] : request.filters;
     const rows = await this.#copy(source, table, columns, wanted, filters);
-    if (materialize) this.#cache.set(key, { signature, rows, loadedAt: Date.now() });
+    if (materialize) this.#cache.set(key, { source, signature, rows, loadedAt: Date.now() });
     return { rows, cached: false };
   }
 
-  /** Materialized tables currently cached. */
+  /** Materialized tables currently cached (entries whose data changed since are dropped). */
   cachedTables(): CachedTable[] {
+    for (const [key, state] of [...this.#cache.entries()]) {
+      if (state.source.dataSignature() !== state.signature) this.#cache.delete(key);
+    }
     return [...this.#cache.entries()].map(([key, state]) => {
       const [alias = "", table = ""] = JSON.parse(key) as string[];
       return { alias, table, rows: state.rows, loadedAt: state.loadedAt };
@@ -215,11 +228,11 @@ export class Bridge {
     const select = wanted.length === 0
       ? "SELECT NULL"
       : `SELECT ${wanted.map((column) => quoteSqlite(column.name)).join(", ")}`;
-    const where = filters.length === 0
-      ? ""
-      : ` WHERE ${
-        filters.map((filter) => `${quoteSqlite(filter.column)} ${filter.operator} ?`).join(" AND ")
-      }`;
+    const where = filters.length === 0 ? "" : ` WHERE ${
+      // BINARY: a column declared COLLATE NOCASE would otherwise match more rows in SQLite
+      // than DuckDB keeps — and fewer with <>, which would lose rows.
+      filters.map((filter) => `${quoteSqlite(filter.column)} COLLATE BINARY ${filter.operator} ?`)
+        .join(" AND ")}`;
     const sql = `${select} FROM ${qualified(source.alias, table)}${where}`;
     const appender = await this.#duckdb.appender(source.alias, "main", table);
     const chunk = DuckDBDataChunk.create(types, SQLITE_PAGE_ROWS);

@@ -12,6 +12,7 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBResult,
+  type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
   StatementType,
@@ -25,6 +26,13 @@ import type {
   RowsResult,
 } from "./result.ts";
 import { quoteLiteral } from "../sql_text.ts";
+import { NoctraError } from "../errors.ts";
+
+/** Named parameter values (name without `$`) and their DuckDB types, bound to a statement. */
+export interface Parameters {
+  readonly values: Readonly<Record<string, DuckDBValue>>;
+  readonly types: Readonly<Record<string, DuckDBType>>;
+}
 
 /** Options for {@link DuckDBSource.open}. */
 export interface DuckDBSourceOptions {
@@ -76,13 +84,17 @@ export class DuckDBSource {
    */
   async stream(
     sql: string,
-    parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
+    parameters?: Parameters,
     options: { readonly query?: boolean } = {},
   ): Promise<RowsResult | MessageResult> {
-    if (options.query && parameters === undefined) return await this.#lazyQuery(sql);
+    if (options.query) return await this.#lazyQuery(sql, parameters);
     const result = parameters === undefined
       ? await this.#connection.stream(sql)
-      : await this.#connection.stream(sql, parameters as DuckDBValue[]);
+      : await this.#connection.stream(
+        sql,
+        parameters.values as Record<string, DuckDBValue>,
+        parameters.types as Record<string, DuckDBType>,
+      );
     if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
       // Drain so the statement completes; DDL and SET report no rows worth showing.
       const changed = await finishChangeResult(result);
@@ -93,8 +105,16 @@ export class DuckDBSource {
     return streamingRows(result);
   }
 
-  async #lazyQuery(sql: string): Promise<RowsResult> {
-    const prepared = await this.#connection.prepare(sql);
+  async #lazyQuery(sql: string, parameters: Parameters | undefined): Promise<RowsResult> {
+    const prepared = await this.#prepareBound(sql, parameters);
+    const types = [];
+    for (let index = 0; index < prepared.columnCount; index++) {
+      types.push(prepared.columnTypeId(index));
+    }
+    if (types.includes(DuckDBTypeId.INVALID)) {
+      // A column whose type depends on a parameter is typed only when the statement runs.
+      return streamingRows(await prepared.stream());
+    }
     const columns: ColumnInfo[] = [];
     for (let index = 0; index < prepared.columnCount; index++) {
       const type = prepared.columnType(index);
@@ -120,13 +140,67 @@ export class DuckDBSource {
       copyTo: async (path: string, format: DelimitedCopyFormat) => {
         start();
         const delimiter = format === "tsv" ? ", DELIMITER '\t'" : "";
-        // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
-        const copied = await this.#connection.run(
-          `COPY (${sql}\n) TO ${quoteLiteral(path)} (FORMAT csv, HEADER${delimiter})`,
-        );
-        return copied.rowsChanged;
+        return await this.copy(sql, path, `FORMAT csv, HEADER${delimiter}`, parameters);
       },
     };
+  }
+
+  /**
+   * `COPY (query) TO 'path' (copyOptions)` with the query's parameters bound; returns the rows
+   * written. `copyOptions` is the text of DuckDB's COPY option list (e.g. `FORMAT parquet`).
+   * Throws DuckDB's error.
+   */
+  async copy(
+    query: string,
+    path: string,
+    copyOptions: string,
+    parameters?: Parameters,
+  ): Promise<number> {
+    // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
+    const prepared = await this.#prepareBound(
+      `COPY (${query}\n) TO ${quoteLiteral(path)} (${copyOptions})`,
+      parameters,
+    );
+    try {
+      return (await prepared.run()).rowsChanged;
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  async #prepareBound(sql: string, parameters: Parameters | undefined) {
+    const prepared = await this.#connection.prepare(sql);
+    if (parameters !== undefined && Object.keys(parameters.values).length > 0) {
+      prepared.bind(
+        parameters.values as Record<string, DuckDBValue>,
+        parameters.types as Record<string, DuckDBType>,
+      );
+    }
+    return prepared;
+  }
+
+  /**
+   * Runs a one-value query (`SELECT expr`) and returns the value with its DuckDB type. Throws
+   * {@link NoctraError} when the query returns other than one row of one column, DuckDB's error
+   * when it fails.
+   */
+  async evaluate(
+    sql: string,
+    parameters?: Parameters,
+  ): Promise<{ value: DuckDBValue; type: DuckDBType }> {
+    const prepared = await this.#prepareBound(sql, parameters);
+    try {
+      const reader = await prepared.runAndReadAll();
+      const rows = reader.getRows();
+      if (reader.columnCount !== 1 || rows.length !== 1) {
+        throw new NoctraError(
+          `the expression returned ${rows.length} rows of ${reader.columnCount} columns; a variable holds one value (use a scalar subquery with LIMIT 1 or an aggregate)`,
+        );
+      }
+      return { value: rows[0]![0] ?? null, type: reader.columnType(0) };
+    } finally {
+      prepared.destroySync();
+    }
   }
 
   /** Runs a statement and returns all its rows as arrays of cells. For small internal reads. */
@@ -197,8 +271,11 @@ async function finishChangeResult(result: DuckDBResult): Promise<number | undefi
   const counts = statement === StatementType.INSERT || statement === StatementType.UPDATE ||
     statement === StatementType.DELETE || statement === StatementType.MERGE_INTO;
   if (!counts) {
-    while (await result.fetchChunk()) { /* drain */ }
-    return undefined;
+    // The end of a result is an empty chunk (or null), not only null.
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return undefined;
+    }
   }
   // DuckDB reports changed rows as a one-row "Count" result for these statements.
   let changed = 0;

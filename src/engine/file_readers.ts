@@ -10,7 +10,7 @@ import { quoteLiteral } from "../sql_text.ts";
 import type { ReaderOption } from "../rql/commands.ts";
 
 /** The file kinds Noctra reads; the reader is chosen by extension. */
-export type FileKind = "csv" | "tsv" | "json" | "ndjson" | "parquet";
+export type FileKind = "csv" | "tsv" | "json" | "ndjson" | "parquet" | "arrow";
 
 /** Extensions `USE` accepts, each optionally followed by `.gz` (DuckDB decompresses it). */
 export const SUPPORTED_EXTENSIONS: readonly string[] = [
@@ -21,6 +21,8 @@ export const SUPPORTED_EXTENSIONS: readonly string[] = [
   ".ndjson",
   ".jsonl",
   ".parquet",
+  ".arrow",
+  ".feather",
 ];
 
 const KIND_BY_EXTENSION: Readonly<Record<string, FileKind>> = {
@@ -31,6 +33,9 @@ const KIND_BY_EXTENSION: Readonly<Record<string, FileKind>> = {
   ".ndjson": "ndjson",
   ".jsonl": "ndjson",
   ".parquet": "parquet",
+  ".arrow": "arrow",
+  ".feather": "arrow",
+  ".ipc": "arrow",
 };
 
 /** The extension that picks the reader: the last one, or the one before `.gz`/`.zst`. */
@@ -56,7 +61,7 @@ export function requireFileKind(path: string, context: string): FileKind {
   throw new NoctraError(
     `${context}: unsupported file extension ${extension}; supported: ${
       SUPPORTED_EXTENSIONS.join(", ")
-    } (each also as .gz)`,
+    } (each but .arrow/.feather also as .gz)`,
   );
 }
 

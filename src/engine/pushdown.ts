@@ -56,27 +56,60 @@ const FLIPPED: Readonly<Record<PushedOperator, PushedOperator>> = {
   ">=": "<=",
 };
 
-/** Column names referenced anywhere in the statement, or "all" when a `*` appears. */
-export function referencedColumns(parseTree: unknown): readonly string[] | "all" {
+/**
+ * Column names referenced anywhere in the statement, or "all" when the query may need every
+ * column: a `*`, a NATURAL join, or a whole-row reference to the table (`SELECT a FROM t a`,
+ * where `a` names the table). `USING (…)` columns count as referenced.
+ */
+export function referencedColumns(
+  parseTree: unknown,
+  tableNames: ReadonlySet<string> = new Set(),
+): readonly string[] | "all" {
   const names = new Set<string>();
-  let star = false;
+  let all = false;
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (!isObject(node)) return;
-    if (node.class === "STAR") star = true;
+    if (node.class === "STAR") all = true;
+    if (node.type === "JOIN") {
+      if (node.ref_type === "NATURAL") all = true;
+      if (Array.isArray(node.using_columns)) {
+        for (const column of node.using_columns) names.add(String(column).toLowerCase());
+      }
+    }
     if (node.class === "COLUMN_REF" && Array.isArray(node.column_names)) {
-      const last = node.column_names[node.column_names.length - 1];
-      if (typeof last === "string") names.add(last.toLowerCase());
+      const parts = node.column_names.map((part) => String(part).toLowerCase());
+      if (parts.length === 1 && tableNames.has(parts[0]!)) all = true;
+      const last = parts[parts.length - 1];
+      if (last !== undefined) names.add(last);
     }
     Object.values(node).forEach(visit);
   };
   visit(parseTree);
-  return star ? "all" : [...names];
+  return all ? "all" : [...names];
+}
+
+/** The names a table goes by in a statement: its own name and every alias it is given. */
+function namesOf(parseTree: unknown, table: BridgedTableRef): Set<string> {
+  const names = new Set([table.table.toLowerCase()]);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    if (
+      node.type === "BASE_TABLE" && refersTo(node, table) && typeof node.alias === "string" &&
+      node.alias !== ""
+    ) {
+      names.add(node.alias.toLowerCase());
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(parseTree);
+  return names;
 }
 
 /** Projection and pushdown for `table` in the statement `parseTree` (a json_serialize_sql result). */
 export function tableUsage(parseTree: unknown, table: BridgedTableRef): TableUsage {
-  const columns = referencedColumns(parseTree);
+  const columns = referencedColumns(parseTree, namesOf(parseTree, table));
   return { columns, filters: pushableFilters(parseTree, table) };
 }
 

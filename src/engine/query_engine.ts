@@ -15,8 +15,12 @@
  *
  * @module
  */
-import { StatementType } from "@duckdb/node-api";
-import type { DuckDBSource } from "./duckdb_source.ts";
+import { StatementType, VARCHAR } from "@duckdb/node-api";
+import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
+import { runExport } from "./export.ts";
+import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "./arrow.ts";
+import { type SessionVariable, VariableStore } from "../rql/variables.ts";
+import { textOf } from "../render/values.ts";
 import {
   type Cell,
   type MessageResult,
@@ -45,11 +49,12 @@ import { SQLiteSource } from "./sqlite_source.ts";
 import { Bridge } from "./bridge.ts";
 import { tableUsage } from "./pushdown.ts";
 import type { RoutingStrategy } from "./routing.ts";
-import { sqliteTypeForDuckdb } from "./type_mapping.ts";
+import { sqliteTypeForDuckdb, toSqliteValue } from "./type_mapping.ts";
 import {
   type AttachCommand,
   type DescribeCommand,
   type DetachCommand,
+  type ExportCommand,
   parseRqlCommand,
   type ReaderOption,
   type RqlCommand,
@@ -59,10 +64,8 @@ import {
 import { type StatementHead, statementHead } from "../rql/statement_head.ts";
 import { significantTokens } from "../rql/lexer.ts";
 import { quoteIdentifier, quoteLiteral } from "../sql_text.ts";
-import { NoctraError } from "../errors.ts";
-import { textOf } from "../render/values.ts";
+import { condenseEngineMessage, NoctraError } from "../errors.ts";
 import type { AttachmentRegistry, RegisteredSource } from "../session/attachment_registry.ts";
-import { DuckDBBlobValue, DuckDBDecimalValue } from "@duckdb/node-api";
 
 /** A view that `USE` registered over a file. */
 export interface FileView {
@@ -102,6 +105,10 @@ export class QueryEngine {
   readonly #sqlite = new Map<string, SQLiteSource>();
   /** Registered sources whose file was missing (or unreadable) at restore, by alias. */
   readonly #missing = new Map<string, RegisteredSource>();
+  /** Arrow files loaded for `FROM 'file.arrow'`: table name → file signature. */
+  readonly #arrowTables = new Map<string, string>();
+  /** Aliases DETACHed in this session, so saving does not bring them back from the file. */
+  readonly #forgotten = new Set<string>();
   /** SQLite sources that joined the open transaction; null outside a transaction. */
   #transaction: Set<SQLiteSource> | null = null;
   #thresholdRows: number;
@@ -172,29 +179,117 @@ export class QueryEngine {
    * SQL run in DuckDB.
    */
   async execute(statement: string): Promise<StatementResult> {
-    const command = parseRqlCommand(statement);
+    const command = parseRqlCommand(statement, (name) => this.#pathVariable(name));
     if (command !== null) {
       const result = await this.#runCommand(command);
       if (result !== null) return result;
     }
+    const bound = this.variables.bind(statement);
+    const sql = bound.sql;
+    const parameters = Object.keys(bound.parameters).length === 0
+      ? undefined
+      : { values: bound.parameters, types: bound.types };
     if (this.#sqlite.size === 0 && this.strategy !== "sqlite") {
       // No attachments: everything is DuckDB's.
-      const relations = await this.#relations(statement);
+      const relations = await this.#relations(sql);
       await this.#checkFiles(relations);
-      return await this.#duckdb.stream(statement, undefined, { query: relations !== null });
+      return await this.#duckdb.stream(sql, parameters, { query: relations !== null });
     }
-    const transaction = await this.#transactionVerb(statement);
-    if (transaction !== null) return this.#runTransaction(transaction, statement);
-    const relations = await this.#relations(statement);
-    if (relations !== null) return await this.#runSelect(statement, relations);
-    const head = statementHead(statement);
+    const transaction = await this.#transactionVerb(sql);
+    if (transaction !== null) return this.#runTransaction(transaction, sql);
+    const relations = await this.#relations(sql);
+    if (relations !== null) return await this.#runSelect(sql, relations, parameters);
+    const head = statementHead(sql);
     const target = head === null ? undefined : this.#sqliteForName(head.target);
-    if (head !== null && target !== undefined) return await this.#runWrite(statement, head, target);
+    if (head !== null && target !== undefined) {
+      return await this.#runWrite(sql, head, target, parameters);
+    }
     if (this.strategy === "sqlite") {
       const only = this.#onlyAttachment("this statement");
-      return only.execute(statement);
+      return only.execute(sql, parameters?.values);
     }
-    return await this.#duckdb.stream(statement);
+    // A DuckDB statement that reads SQLite tables (CREATE TABLE local AS …, COPY (…) TO, …):
+    // DuckDB's parser gives no tree for it, so the qualified names in its tokens say which.
+    const referenced = this.#sqliteTablesNamedIn(sql);
+    for (const { source, table } of referenced) {
+      await this.#bridge.load({ source, table, columns: "all", filters: [] });
+    }
+    return await this.#duckdb.stream(sql, parameters);
+  }
+
+  /** SQLite tables named `alias.table` or `alias.main.table` in the tokens of `sql`. */
+  #sqliteTablesNamedIn(sql: string): { source: SQLiteSource; table: string }[] {
+    let tokens;
+    try {
+      tokens = significantTokens(sql);
+    } catch {
+      return [];
+    }
+    const isName = (index: number) =>
+      tokens[index]?.kind === "word" || tokens[index]?.kind === "quoted_identifier";
+    const found = new Map<string, { source: SQLiteSource; table: string }>();
+    for (let index = 0; index + 2 < tokens.length; index++) {
+      if (!isName(index) || tokens[index + 1]!.text !== "." || !isName(index + 2)) continue;
+      const source = this.#sqlite.get(tokens[index]!.value.toLowerCase());
+      if (source === undefined) continue;
+      let table = tokens[index + 2]!.value;
+      if (table.toLowerCase() === "main" && tokens[index + 3]?.text === "." && isName(index + 4)) {
+        table = tokens[index + 4]!.value;
+      }
+      if (source.hasRelation(table)) {
+        found.set(`${source.alias}.${table}`.toLowerCase(), { source, table });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** The session's variables (`LET`, `--var`). */
+  readonly variables: VariableStore = new VariableStore();
+
+  /** Replace existing EXPORT targets without OVERWRITE (`--force`). */
+  forceOverwrite = false;
+
+  /**
+   * Sets a variable from command-line text (`--var name=value`, `--var name:TYPE=value`):
+   * without a type, whole numbers become BIGINT, decimals DOUBLE, `true`/`false` BOOLEAN, the
+   * rest VARCHAR; with a type, DuckDB casts the text. Throws {@link NoctraError} for a value the
+   * type rejects.
+   */
+  async setVariableFromText(name: string, text: string, type?: string): Promise<SessionVariable> {
+    let expression: string;
+    if (type !== undefined) expression = `CAST($text AS ${type})`;
+    else if (/^[-+]?\d+$/.test(text)) expression = "CAST($text AS BIGINT)";
+    else if (/^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(text)) {
+      expression = "CAST($text AS DOUBLE)";
+    } else if (/^(true|false)$/i.test(text)) expression = "CAST($text AS BOOLEAN)";
+    else expression = "$text";
+    try {
+      const { value, type: valueType } = await this.#duckdb.evaluate(`SELECT ${expression}`, {
+        values: { text },
+        types: { text: VARCHAR },
+      });
+      return this.variables.set(name, value, valueType);
+    } catch (error) {
+      throw new NoctraError(
+        `--var ${name}${type ? ":" + type : ""}=${text}: ${firstLine(error)}`,
+        2,
+      );
+    }
+  }
+
+  #pathVariable(name: string): string {
+    const variable = this.variables.get(name);
+    if (variable === undefined) {
+      throw new NoctraError(
+        `#${name}: no variable named ${name}; set it with LET ${name} = '/path/to/file'`,
+      );
+    }
+    if (typeof variable.value !== "string") {
+      throw new NoctraError(
+        `#${name} holds a ${variable.type.toString()}, not a path; LET ${name} = 'path'`,
+      );
+    }
+    return variable.value;
   }
 
   /**
@@ -232,9 +327,77 @@ export class QueryEngine {
         return await this.#runDetach(command);
       case "describe":
         return await this.#runDescribe(command);
+      case "let":
+        return await this.#runLet(command.name, command.expression);
+      case "unset":
+        this.variables.unset(command.names);
+        return { kind: "message", message: `unset ${command.names.join(", ")}` };
+      case "export":
+        return await this.#runExport(command);
       default:
         return await this.#runShow(command);
     }
+  }
+
+  async #runLet(name: string, expression: string): Promise<MessageResult> {
+    const bound = this.variables.bind(`SELECT (${expression}\n) AS value`);
+    const parameters = { values: bound.parameters, types: bound.types };
+    await this.#prepareDuckDBQuery(bound.sql);
+    let evaluated;
+    try {
+      evaluated = await this.#duckdb.evaluate(bound.sql, parameters);
+    } catch (error) {
+      throw new NoctraError(`LET ${name}: ${condenseEngineMessage(firstLine(error))}`, undefined, {
+        cause: error,
+      });
+    }
+    const variable = this.variables.set(name, evaluated.value, evaluated.type);
+    return {
+      kind: "message",
+      message: `${variable.name}: ${variable.type.toString()} = ${
+        textOf(variable.value) ?? "NULL"
+      }`,
+      report: true,
+    };
+  }
+
+  async #runExport(command: ExportCommand): Promise<MessageResult> {
+    const bound = this.variables.bind(command.query);
+    const parameters = Object.keys(bound.parameters).length === 0
+      ? undefined
+      : { values: bound.parameters, types: bound.types };
+    return await runExport(
+      {
+        duckdb: this.#duckdb,
+        force: this.forceOverwrite,
+        prepareQuery: (query) => this.#prepareDuckDBQuery(query),
+        streamQuery: async (query) => {
+          const result = await this.#duckdb.stream(query, parameters, { query: true });
+          return result as RowsResult;
+        },
+        writeArrow: async (result, path) => (await writeArrowIpcFile(result, path)).rows,
+      },
+      { ...command, query: bound.sql },
+      parameters,
+    );
+  }
+
+  /** Bridges the SQLite tables a DuckDB-side query reads and checks the files it names. */
+  async #prepareDuckDBQuery(query: string): Promise<void> {
+    const relations = await this.#relations(query);
+    if (relations === null) return;
+    const tables = new Map<string, { source: SQLiteSource; table: string }>();
+    for (const reference of relations.tables) {
+      const source = this.#sqliteForReference(reference);
+      if (source !== undefined) {
+        tables.set(`${source.alias}.${reference.table}`.toLowerCase(), {
+          source,
+          table: reference.table,
+        });
+      }
+    }
+    if (tables.size > 0) await this.#bridgeTables(query, [...tables.values()]);
+    await this.#checkFiles(relations);
   }
 
   async #runUse(command: UseFileCommand): Promise<MessageResult> {
@@ -264,6 +427,21 @@ export class QueryEngine {
     await checkReadableFile(rawPath, context);
     const path = absolutePath(rawPath);
     const alias = aliasOrUndefined ?? defaultAlias(rawPath);
+    if (kind === "arrow") {
+      // DuckDB here has no arrow extension: the file is read into a table (not a lazy view).
+      if (options.length > 0) throw new NoctraError(`${context}: Arrow files take no OPTIONS`);
+      await loadArrowIpcIntoDuckDB(this.#duckdb, path, {
+        catalog: "memory",
+        schema: "main",
+        name: alias,
+      });
+      const view: FileView = { alias, path, kind, options };
+      this.#fileViews.set(alias.toLowerCase(), view);
+      this.#missing.delete(alias.toLowerCase());
+      this.#forgotten.delete(alias.toLowerCase());
+      if (save) this.#saveRegistry();
+      return view;
+    }
     const reader = readerCall(path, kind, options);
     try {
       // DuckDB cannot bind parameters inside a view body, so the path is a quoted literal.
@@ -276,6 +454,7 @@ export class QueryEngine {
     const view: FileView = { alias, path, kind, options };
     this.#fileViews.set(alias.toLowerCase(), view);
     this.#missing.delete(alias.toLowerCase());
+    this.#forgotten.delete(alias.toLowerCase());
     if (save) this.#saveRegistry();
     return view;
   }
@@ -335,12 +514,16 @@ export class QueryEngine {
     }
     this.#sqlite.set(key, source);
     this.#missing.delete(key);
+    this.#forgotten.delete(key);
     if (save) this.#saveRegistry();
     return source;
   }
 
   async #runDetach(command: DetachCommand): Promise<MessageResult | null> {
     const key = command.alias.toLowerCase();
+    if (this.#sqlite.has(key) || this.#missing.has(key) || this.#fileViews.has(key)) {
+      this.#forgotten.add(key);
+    }
     const source = this.#sqlite.get(key);
     if (source !== undefined) {
       if (this.#transaction?.has(source)) {
@@ -350,7 +533,7 @@ export class QueryEngine {
       }
       this.#sqlite.delete(key);
       source.close();
-      await this.#bridge.detachShadow(source.alias);
+      await this.#bridge.detachShadow(source);
       this.#saveRegistry();
       return { kind: "message", message: `detached ${source.alias}` };
     }
@@ -360,7 +543,10 @@ export class QueryEngine {
     }
     const view = this.#fileViews.get(key);
     if (view !== undefined) {
-      await this.#duckdb.run(`DROP VIEW IF EXISTS memory.main.${quoteIdentifier(view.alias)}`);
+      const relation = view.kind === "arrow" ? "TABLE" : "VIEW";
+      await this.#duckdb.run(
+        `DROP ${relation} IF EXISTS memory.main.${quoteIdentifier(view.alias)}`,
+      );
       this.#fileViews.delete(key);
       this.#saveRegistry();
       return { kind: "message", message: `dropped view ${view.alias}` };
@@ -395,6 +581,19 @@ export class QueryEngine {
             entry.table,
             BigInt(entry.rows),
             new Date(entry.loadedAt).toISOString(),
+          ]),
+        );
+      case "show_vars":
+        return rowsResultFromArrays(
+          [
+            { name: "name", type: "VARCHAR", kind: "text" },
+            { name: "type", type: "VARCHAR", kind: "text" },
+            { name: "value", type: "VARCHAR", kind: "text" },
+          ],
+          this.variables.list().map((variable) => [
+            variable.name,
+            variable.type.toString(),
+            textOf(variable.value),
           ]),
         );
       case "clear_cache": {
@@ -559,7 +758,11 @@ export class QueryEngine {
     return [...this.#sqlite.values()][0]!;
   }
 
-  async #runSelect(statement: string, relations: StatementRelations): Promise<StatementResult> {
+  async #runSelect(
+    statement: string,
+    relations: StatementRelations,
+    parameters: Parameters | undefined,
+  ): Promise<StatementResult> {
     const sqliteTables = new Map<string, { source: SQLiteSource; table: string }>();
     let otherRelations = relations.tableFunctions.length;
     for (const reference of relations.tables) {
@@ -578,20 +781,20 @@ export class QueryEngine {
     }
     const sources = new Set([...sqliteTables.values()].map((entry) => entry.source));
     if (this.strategy === "sqlite") {
-      if (otherRelations > 0 && sources.size > 0 || sources.size > 1) {
+      if (otherRelations > 0 || sources.size > 1) {
         throw new NoctraError(
           "--engine sqlite: this query reads files or several databases, which only DuckDB can join; switch with :engine hybrid",
         );
       }
       const source = sources.size === 1 ? [...sources][0]! : this.#onlyAttachment("this query");
-      return source.execute(statement);
+      return source.execute(statement, parameters?.values);
     }
     if (this.strategy === "auto" && sources.size === 1 && otherRelations === 0) {
-      return [...sources][0]!.execute(statement);
+      return [...sources][0]!.execute(statement, parameters?.values);
     }
     if (sqliteTables.size > 0) await this.#bridgeTables(statement, [...sqliteTables.values()]);
     await this.#checkFiles(relations);
-    return await this.#duckdb.stream(statement, undefined, { query: true });
+    return await this.#duckdb.stream(statement, parameters, { query: true });
   }
 
   async #bridgeTables(
@@ -615,24 +818,45 @@ export class QueryEngine {
     statement: string,
     head: StatementHead,
     source: SQLiteSource,
+    parameters: Parameters | undefined,
   ): Promise<StatementResult> {
     if (source.readOnly) {
       throw new NoctraError(
         `${source.alias} is attached READ_ONLY: writes are refused; DETACH ${source.alias} and ATTACH it without READ_ONLY to write`,
       );
     }
+    const name = `${source.alias}.${head.target[head.target.length - 1]}`;
+    switch (head.verb) {
+      case "truncate":
+        throw new NoctraError(
+          `TRUNCATE is not SQLite syntax; empty a SQLite table with DELETE FROM ${name}`,
+        );
+      case "copy_from":
+        throw new NoctraError(
+          `COPY ${name} FROM …: load files into SQLite with INSERT INTO ${name} SELECT * FROM 'file.csv'`,
+        );
+      case "merge":
+        throw new NoctraError(
+          `MERGE INTO ${name}: SQLite has no MERGE; use INSERT … ON CONFLICT DO UPDATE`,
+        );
+    }
+    if (head.withPrefix) {
+      throw new NoctraError(
+        `a write to ${name} that starts with WITH: put the WITH inside the query, as in INSERT INTO ${name} WITH … SELECT …`,
+      );
+    }
     if (head.queryStart !== undefined && (head.verb === "insert" || head.verb === "create_table")) {
-      const query = statement.slice(head.queryStart);
+      const query = statement.slice(head.queryStart, head.queryEnd ?? statement.length);
       const relations = await this.#relations(query);
       const readsElsewhere = relations !== null && (relations.tableFunctions.length > 0 ||
         relations.tables.some((reference) => this.#sqliteForReference(reference) !== source));
       if (readsElsewhere || this.strategy === "duckdb") {
         this.#joinTransaction(source);
-        return await this.#copyIntoSqlite(source, head, query, relations);
+        return await this.#copyIntoSqlite(source, head, query, parameters);
       }
     }
     this.#joinTransaction(source);
-    const result = source.execute(statement);
+    const result = source.execute(statement, parameters?.values);
     if (head.verb !== "insert" && head.verb !== "update" && head.verb !== "delete") {
       await this.#bridge.refreshShadow(source);
     }
@@ -644,24 +868,17 @@ export class QueryEngine {
     source: SQLiteSource,
     head: StatementHead,
     query: string,
-    relations: StatementRelations | null,
+    parameters: Parameters | undefined,
   ): Promise<MessageResult> {
     const table = head.target[head.target.length - 1]!;
-    if (relations !== null) {
-      const tables = new Map<string, { source: SQLiteSource; table: string }>();
-      for (const reference of relations.tables) {
-        const referenced = this.#sqliteForReference(reference);
-        if (referenced !== undefined) {
-          tables.set(`${referenced.alias}.${reference.table}`.toLowerCase(), {
-            source: referenced,
-            table: reference.table,
-          });
-        }
-      }
-      if (tables.size > 0) await this.#bridgeTables(query, [...tables.values()]);
-      await this.#checkFiles(relations);
+    if (head.verb === "create_table" && head.ifNotExists && source.hasRelation(table)) {
+      return {
+        kind: "message",
+        message: `${source.alias}.${table} already exists; nothing written`,
+      };
     }
-    const result = await this.#duckdb.stream(query);
+    await this.#prepareDuckDBQuery(query);
+    const result = await this.#duckdb.stream(query, parameters, { query: true });
     if (result.kind !== "rows") {
       throw new NoctraError(`${head.target.join(".")}: the source query returns no rows`);
     }
@@ -687,15 +904,16 @@ export class QueryEngine {
           `INSERT INTO ${source.alias}.${table}: the query returns ${result.columns.length} columns but ${columnNames.length} are being inserted`,
         );
       }
+      const verb = head.orAction === undefined ? "INSERT" : `INSERT OR ${head.orAction}`;
       const insert = source.prepare(
-        `INSERT INTO ${target} (${columnNames.map(quoteIdentifier).join(", ")}) VALUES (${
+        `${verb} INTO ${target} (${columnNames.map(quoteIdentifier).join(", ")}) VALUES (${
           columnNames.map(() => "?").join(", ")
-        })`,
+        })${head.conflictClause === undefined ? "" : " " + head.conflictClause}`,
       );
       for await (const chunk of result.chunks()) {
         for (let row = 0; row < chunk.rowCount; row++) {
           const values = chunk.columns.map((vector, index) =>
-            sqliteValue(vector.getItem(row), columnNames[index]!, written + 1)
+            toSqliteValue(vector.getItem(row), columnNames[index]!, written + 1)
           );
           try {
             insert.run(...(values as never[]));
@@ -788,15 +1006,29 @@ export class QueryEngine {
     for (const table of relations.tables) {
       if (table.catalog !== "" || table.schema !== "") continue;
       if (this.#fileViews.has(table.table.toLowerCase())) continue;
-      const looksLikeFile = table.table.includes("/") || fileKindOf(table.table) !== null ||
-        isGlob(table.table);
+      const kind = fileKindOf(table.table);
+      const looksLikeFile = table.table.includes("/") || kind !== null || isGlob(table.table);
       if (looksLikeFile) await checkReadableFile(table.table, quoteLiteral(table.table));
+      if (kind === "arrow") await this.#loadArrowReplacement(table.table);
     }
     for (const fn of relations.tableFunctions) {
       if (FILE_READING_FUNCTIONS.has(fn.name) && fn.firstArgument !== undefined) {
         await checkReadableFile(fn.firstArgument, `${fn.name}(${quoteLiteral(fn.firstArgument)})`);
       }
     }
+  }
+
+  /**
+   * `FROM 'file.arrow'`: DuckDB has no Arrow reader here, so the file is loaded into a table
+   * named exactly as the path is written — DuckDB's binder finds a table of that name before it
+   * tries a replacement scan. Reloaded when the file's size or mtime changes.
+   */
+  async #loadArrowReplacement(name: string): Promise<void> {
+    const info = Deno.statSync(name);
+    const signature = `${absolutePath(name)}:${info.size}:${info.mtime?.getTime() ?? 0}`;
+    if (this.#arrowTables.get(name) === signature) return;
+    await loadArrowIpcIntoDuckDB(this.#duckdb, name, { catalog: "memory", schema: "main", name });
+    this.#arrowTables.set(name, signature);
   }
 
   #saveRegistry(): void {
@@ -822,7 +1054,7 @@ export class QueryEngine {
     }
     sources.push(...this.#missing.values());
     try {
-      this.#registry.save(sources);
+      this.#registry.save(sources, this.#forgotten);
     } catch (error) {
       throw new NoctraError(
         `the source was registered for this session but could not be saved to ${this.#registry.path} (${
@@ -868,35 +1100,6 @@ function fileStatus(path: string): "ok" | "missing" {
   } catch {
     return "missing";
   }
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/**
- * A DuckDB cell as a value SQLite can bind: booleans → 0/1, DECIMAL → REAL, BLOB → bytes,
- * temporal and nested values → DuckDB's text. Throws {@link NoctraError} naming the column and
- * value when an integer does not fit SQLite's 64-bit INTEGER.
- */
-function sqliteValue(value: Cell, column: string, row: number): Cell {
-  if (value === null || value === undefined) return null;
-  switch (typeof value) {
-    case "boolean":
-      return value ? 1 : 0;
-    case "number":
-    case "string":
-      return value;
-    case "bigint":
-      if (value < INT64_MIN || value > INT64_MAX) {
-        throw new NoctraError(
-          `column ${column}, row ${row}: ${value} does not fit SQLite's 64-bit INTEGER; cast it to DOUBLE or VARCHAR; nothing was written`,
-        );
-      }
-      return value;
-  }
-  if (value instanceof DuckDBDecimalValue) return Number(value.toString());
-  if (value instanceof DuckDBBlobValue) return value.bytes;
-  return textOf(value);
 }
 
 function describeCell(value: Cell): string {

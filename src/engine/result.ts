@@ -77,6 +77,11 @@ export interface MessageResult {
   readonly message: string;
   /** Rows inserted/updated/deleted when the engine reports it, else undefined. */
   readonly rowsChanged?: number;
+  /**
+   * A report the user asked for (EXPORT's rows/bytes/time, LET's value): shown in scripts too.
+   * Other messages (confirmations of USE, ATTACH, …) are shown only in the REPL.
+   */
+  readonly report?: boolean;
 }
 
 /** What one statement produces. */

@@ -15,7 +15,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
 import { NoctraError } from "../errors.ts";
 import type { Cell, ColumnInfo, MessageResult, ResultChunk, RowsResult } from "./result.ts";
-import { kindForSqlite } from "./type_mapping.ts";
+import { kindForSqlite, toSqliteValue } from "./type_mapping.ts";
 
 /** Options for {@link SQLiteSource.open}. */
 export interface SQLiteOpenOptions {
@@ -47,9 +47,18 @@ export const SQLITE_PAGE_ROWS = 2048;
 
 const SQLITE_BUSY = 5;
 const SQLITE_NOTADB = 26;
+const SQLITE_CORRUPT = 11;
 
-/** Turns node:sqlite's errors into one line that names the attachment. */
-export function sqliteError(alias: string, error: unknown, busyTimeoutMs?: number): NoctraError {
+/**
+ * Turns node:sqlite's errors into one line that names the attachment (and its file, for errors
+ * about the file itself).
+ */
+export function sqliteError(
+  alias: string,
+  error: unknown,
+  busyTimeoutMs?: number,
+  path?: string,
+): NoctraError {
   const record = error as { errcode?: number; message?: string };
   const base = record.errcode ?? 0;
   const message = record.message ?? String(error);
@@ -62,8 +71,14 @@ export function sqliteError(alias: string, error: unknown, busyTimeoutMs?: numbe
       { cause: error },
     );
   }
+  const where = path === undefined ? alias : `${alias} (${path})`;
   if ((base & 0xff) === SQLITE_NOTADB) {
-    return new NoctraError(`${alias}: file is not a SQLite database`, undefined, { cause: error });
+    return new NoctraError(`${where}: file is not a SQLite database`, undefined, { cause: error });
+  }
+  if ((base & 0xff) === SQLITE_CORRUPT) {
+    return new NoctraError(`${where}: the database file is damaged (${message})`, undefined, {
+      cause: error,
+    });
   }
   return new NoctraError(`SQLite (${alias}): ${message}`, undefined, { cause: error });
 }
@@ -115,15 +130,22 @@ export class SQLiteSource {
     if (!exists && options.readOnly) {
       throw new NoctraError(`${context}: cannot create a READ_ONLY database that does not exist`);
     }
-    const db = new DatabaseSync(":memory:", { timeout: options.busyTimeoutMs });
+    const db = new DatabaseSync(":memory:");
     try {
+      // node:sqlite ignores the `timeout` option for ":memory:"; the pragma applies to every
+      // database attached to this connection.
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`);
       const target = options.readOnly ? `${pathToFileURL(path).href}?mode=ro` : path;
       db.prepare("ATTACH DATABASE ? AS ?").run(target, alias);
       // Reading the schema makes SQLite open and check the file now, not at the first query.
       db.prepare(`SELECT count(*) FROM ${qualified(alias, "sqlite_master")}`).get();
     } catch (error) {
       db.close();
-      throw sqliteError(alias, error, options.busyTimeoutMs);
+      const failure = sqliteError(alias, error, options.busyTimeoutMs);
+      const cause = failure.message.startsWith(`${alias}: `)
+        ? failure.message.slice(alias.length + 2)
+        : failure.message;
+      throw new NoctraError(`${context}: ${cause}`, undefined, { cause: error });
     }
     return new SQLiteSource(alias, path, options, db);
   }
@@ -144,7 +166,8 @@ export class SQLiteSource {
   /** Columns of `table` (empty when there is no such table). */
   columns(table: string): SQLiteColumn[] {
     const statement = this.#db.prepare(
-      `SELECT name, type, "notnull", pk FROM pragma_table_xinfo(?, ?) WHERE hidden = 0`,
+      // hidden: 0 ordinary, 1 hidden column of a virtual table, 2/3 generated (virtual/stored).
+      `SELECT name, type, "notnull", pk FROM pragma_table_xinfo(?, ?) WHERE hidden <> 1`,
     );
     return statement.all(table, this.alias).map((row) => ({
       name: String(row.name),
@@ -162,28 +185,37 @@ export class SQLiteSource {
   /**
    * Runs one statement natively in SQLite. Statements with result columns stream their rows in
    * chunks of {@link SQLITE_PAGE_ROWS}; others report the rows they changed. `parameters` are
-   * bound to `?` placeholders. Throws {@link NoctraError}.
+   * bound to the named placeholders (`$name`, given without `$`), converted with
+   * {@link toSqliteValue}. Throws {@link NoctraError}.
    */
-  execute(sql: string, parameters: readonly Cell[] = []): RowsResult | MessageResult {
+  execute(
+    sql: string,
+    parameters: Readonly<Record<string, Cell>> = {},
+  ): RowsResult | MessageResult {
+    const named: Record<string, Cell> = {};
+    for (const [name, value] of Object.entries(parameters)) {
+      named[name] = toSqliteValue(value, `$${name}`, 1);
+    }
+    const bound = Object.keys(named).length > 0 ? [named] : [];
     let statement: StatementSync;
     try {
       statement = this.#db.prepare(sql);
     } catch (error) {
-      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
     }
     const declared = statement.columns();
     if (declared.length === 0) {
       try {
-        const result = statement.run(...(parameters as never[]));
+        const result = statement.run(...(bound as never[]));
         this.#ownWrites++;
         const changes = Number(result.changes);
         return { kind: "message", message: `${changes} rows changed`, rowsChanged: changes };
       } catch (error) {
-        throw sqliteError(this.alias, error, this.busyTimeoutMs);
+        throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
       }
     }
     returnArrays(statement);
-    const pages = pagesOf(this.alias, statement, parameters);
+    const pages = pagesOf(this.alias, statement, bound);
     // Expressions have no declared type: SQLite knows only each value's storage class, so the
     // first page's values name the column's type (INTEGER, REAL, TEXT, BLOB).
     const first = pages.next();
@@ -212,7 +244,7 @@ export class SQLiteSource {
     try {
       statement = this.#db.prepare(sql);
     } catch (error) {
-      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
     }
     returnArrays(statement);
     let page: Cell[][] = [];
@@ -225,7 +257,7 @@ export class SQLiteSource {
         }
       }
     } catch (error) {
-      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
     }
     if (page.length > 0) yield page;
   }
@@ -235,7 +267,7 @@ export class SQLiteSource {
     try {
       return this.#db.prepare(sql);
     } catch (error) {
-      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
     }
   }
 
@@ -244,13 +276,23 @@ export class SQLiteSource {
     try {
       this.#db.exec(sql);
     } catch (error) {
-      throw sqliteError(this.alias, error, this.busyTimeoutMs);
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
     }
   }
 
   /** True while a transaction is open on this connection. */
   get inTransaction(): boolean {
     return this.#db.isTransaction;
+  }
+
+  /** SQLite's schema cookie: changes whenever any connection changes the schema. */
+  schemaVersion(): number {
+    try {
+      const row = this.#db.prepare(`PRAGMA ${quote(this.alias)}.schema_version`).get();
+      return Number(row?.schema_version ?? -1);
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
+    }
   }
 
   /** Marks that this connection changed the data (for cache invalidation). */

@@ -14,7 +14,10 @@
  *
  * @module
  */
-import type { ColumnKind } from "./result.ts";
+import { DuckDBBlobValue, DuckDBDecimalValue } from "@duckdb/node-api";
+import type { Cell, ColumnKind } from "./result.ts";
+import { NoctraError } from "../errors.ts";
+import { textOf } from "../render/values.ts";
 
 /** DuckDB type that holds a SQLite column of `declaredType` (empty/null when undeclared). */
 export function duckdbTypeForSqlite(declaredType: string | null | undefined): string {
@@ -57,4 +60,33 @@ export function sqliteTypeForDuckdb(type: string): string {
   if (upper === "FLOAT" || upper === "DOUBLE" || upper.startsWith("DECIMAL")) return "REAL";
   if (upper === "BLOB") return "BLOB";
   return "TEXT";
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A DuckDB cell as a value SQLite can bind: booleans → 0/1, DECIMAL → REAL, BLOB → bytes,
+ * temporal and nested values → DuckDB's text. Throws {@link NoctraError} naming the column and
+ * value when an integer does not fit SQLite's 64-bit INTEGER.
+ */
+export function toSqliteValue(value: Cell, column: string, row: number): Cell {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "boolean":
+      return value ? 1 : 0;
+    case "number":
+    case "string":
+      return value;
+    case "bigint":
+      if (value < INT64_MIN || value > INT64_MAX) {
+        throw new NoctraError(
+          `column ${column}, row ${row}: ${value} does not fit SQLite's 64-bit INTEGER; cast it to DOUBLE or VARCHAR; nothing was written`,
+        );
+      }
+      return value;
+  }
+  if (value instanceof DuckDBDecimalValue) return Number(value.toString());
+  if (value instanceof DuckDBBlobValue) return value.bytes;
+  return textOf(value);
 }

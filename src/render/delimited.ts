@@ -1,7 +1,9 @@
 /**
  * CSV and TSV writers over streamed chunks (RFC 4180 quoting, as DuckDB's `COPY … (FORMAT csv)`):
- * a field is quoted when it holds the delimiter, a quote, CR or LF; quotes double; NULL is an
- * empty field and the empty string is `""`, so the two stay distinguishable.
+ * a field is quoted when it holds the delimiter, a quote, CR, LF or `#` (DuckDB's writer quotes
+ * `#` because its reader may take it for a comment); quotes double; NULL is an empty field and
+ * the empty string is `""`, so the two stay distinguishable. The same rules as the DuckDB fast
+ * path (fifo_copy.ts), so output does not depend on which path wrote it.
  *
  * @module
  */
@@ -16,7 +18,7 @@ export function quoteField(text: string, delimiter: string): string {
   let needsQuotes = false;
   for (let index = 0; index < text.length; index++) {
     const char = text[index];
-    if (char === delimiter || char === '"' || char === "\n" || char === "\r") {
+    if (char === delimiter || char === '"' || char === "\n" || char === "\r" || char === "#") {
       needsQuotes = true;
       break;
     }

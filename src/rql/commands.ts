@@ -59,7 +59,7 @@ export interface DetachCommand {
 
 /** `SHOW SOURCES`, `SHOW TABLES [FROM alias]`, `SHOW CACHE`, `CLEAR CACHE [alias]`. */
 export interface ShowCommand {
-  readonly kind: "show_sources" | "show_tables" | "show_cache" | "clear_cache";
+  readonly kind: "show_sources" | "show_tables" | "show_cache" | "clear_cache" | "show_vars";
   /** `FROM alias` of SHOW TABLES, or the alias of CLEAR CACHE. */
   readonly alias: string | undefined;
 }
@@ -73,8 +73,43 @@ export interface DescribeCommand {
   readonly name: readonly string[] | undefined;
 }
 
+/** `LET name = expression`. */
+export interface LetCommand {
+  readonly kind: "let";
+  readonly name: string;
+  /** The expression's SQL text (may contain `#name` references). */
+  readonly expression: string;
+}
+
+/** `UNSET a [, b]…`. */
+export interface UnsetCommand {
+  readonly kind: "unset";
+  readonly names: readonly string[];
+}
+
+/** Export formats: DuckDB's COPY writes all but ARROW (apache-arrow). */
+export type ExportFormat = "PARQUET" | "CSV" | "JSON" | "JSONL" | "ARROW";
+
+/** Export formats in the order error messages list them. */
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["PARQUET", "CSV", "JSON", "JSONL", "ARROW"];
+
+/** `EXPORT (query) | name TO 'path' [FORMAT f] [OPTIONS (…)] [OVERWRITE]`. */
+export interface ExportCommand {
+  readonly kind: "export";
+  /** The query's SQL text: the parenthesised query, or `SELECT * FROM name`. */
+  readonly query: string;
+  readonly path: string;
+  /** FORMAT as written (upper case), or undefined to follow the extension. */
+  readonly format: string | undefined;
+  readonly options: readonly ReaderOption[];
+  readonly overwrite: boolean;
+}
+
 /** Every RQL command this version recognises. */
 export type RqlCommand =
+  | LetCommand
+  | UnsetCommand
+  | ExportCommand
   | UseFileCommand
   | AttachCommand
   | DetachCommand
@@ -94,16 +129,204 @@ function describe(token: Token | undefined): string {
  * Throws {@link NoctraError} for a statement that starts like an RQL command but is malformed,
  * naming what was expected.
  */
-export function parseRqlCommand(statement: string): RqlCommand | null {
-  const tokens = significantTokens(statement);
+export function parseRqlCommand(
+  statement: string,
+  resolvePath: (variable: string) => string = noVariables,
+): RqlCommand | null {
+  const significant = significantTokens(statement);
+  const takesPath = ["USE", "ATTACH", "EXPORT"].includes(significant[0]?.value.toUpperCase() ?? "");
+  const tokens = significant.map((token) =>
+    takesPath && token.kind === "variable" && PATH_KEYWORDS.has(previousWord(statement, token))
+      ? { ...token, kind: "string" as const, value: resolvePath(token.value) }
+      : token
+  );
   if (isWord(tokens[0], "USE") && tokens[1]?.kind === "string") {
     return parseUse(statement, tokens);
   }
+  if (isWord(tokens[0], "LET")) return parseLet(statement, tokens);
+  if (isWord(tokens[0], "UNSET")) return parseUnset(tokens);
+  if (isWord(tokens[0], "EXPORT") && !isWord(tokens[1], "DATABASE")) {
+    return parseExport(statement, tokens);
+  }
+  const legacy = legacyCommand(statement, tokens);
+  if (legacy !== null) throw legacy;
   if (isWord(tokens[0], "ATTACH")) return parseAttach(statement, tokens);
   if (isWord(tokens[0], "DETACH")) return parseDetach(statement, tokens);
   if (isWord(tokens[0], "SHOW") || isWord(tokens[0], "CLEAR")) return parseShow(tokens);
   if (isWord(tokens[0], "DESCRIBE") || isWord(tokens[0], "DESC")) return parseDescribe(tokens);
   return null;
+}
+
+/** Keywords after which a `#name` stands for a path value. */
+const PATH_KEYWORDS: ReadonlySet<string> = new Set(["USE", "ATTACH", "DATABASE", "TO"]);
+
+function previousWord(statement: string, token: Token): string {
+  const before = significantTokens(statement.slice(0, token.start));
+  const last = before[before.length - 1];
+  return last?.kind === "word" ? last.value.toUpperCase() : "";
+}
+
+function noVariables(name: string): string {
+  throw new NoctraError(`#${name}: variables are not available here`);
+}
+
+function parseLet(statement: string, tokens: Token[]): LetCommand {
+  const name = tokens[1];
+  if (name === undefined || name.kind !== "word") {
+    throw new NoctraError(
+      `LET: expected a variable name, found ${describe(name)}; the form is LET name = expression`,
+    );
+  }
+  if (tokens[2]?.text !== "=" || tokens[3] === undefined) {
+    throw new NoctraError(
+      `LET ${name.value}: expected = and an expression; the form is LET ${name.value} = expression`,
+    );
+  }
+  return {
+    kind: "let",
+    name: name.value,
+    expression: statement.slice(tokens[3].start, tokens[tokens.length - 1]!.end),
+  };
+}
+
+function parseUnset(tokens: Token[]): UnsetCommand {
+  const names: string[] = [];
+  for (let position = 1; position < tokens.length; position++) {
+    const token = tokens[position]!;
+    if (token.text === ",") continue;
+    const name = token.kind === "variable"
+      ? token.value
+      : token.kind === "word"
+      ? token.value
+      : undefined;
+    if (name === undefined) {
+      throw new NoctraError(`UNSET: unexpected ${describe(token)}; the form is UNSET a [, b]`);
+    }
+    names.push(name);
+  }
+  if (names.length === 0) {
+    throw new NoctraError("UNSET: name the variables to remove: UNSET a [, b]");
+  }
+  return { kind: "unset", names };
+}
+
+function parseExport(statement: string, tokens: Token[]): ExportCommand {
+  let position = 1;
+  let query: string;
+  if (tokens[1]?.text === "(") {
+    let depth = 0;
+    let close = -1;
+    for (let index = 1; index < tokens.length; index++) {
+      const text = tokens[index]!.text;
+      if (text === "(") depth++;
+      if (text === ")" && --depth === 0) {
+        close = index;
+        break;
+      }
+    }
+    if (close < 0) throw new NoctraError("EXPORT: the query's '(' has no matching ')'");
+    if (close === 2) throw new NoctraError("EXPORT: the parentheses hold no query");
+    query = statement.slice(tokens[2]!.start, tokens[close - 1]!.end);
+    position = close + 1;
+  } else {
+    const parts: string[] = [];
+    while (isName(tokens[position]) && !isWord(tokens[position], "TO")) {
+      parts.push(tokens[position]!.text);
+      position++;
+      if (tokens[position]?.text !== ".") break;
+      position++;
+    }
+    if (parts.length === 0) {
+      throw new NoctraError(
+        "EXPORT: expected (query) or a table name; the form is EXPORT (query) TO 'path'",
+      );
+    }
+    query = `SELECT * FROM ${parts.join(".")}`;
+  }
+  if (!isWord(tokens[position], "TO")) {
+    throw new NoctraError(`EXPORT: expected TO 'path', found ${describe(tokens[position])}`);
+  }
+  const pathToken = tokens[position + 1];
+  if (pathToken?.kind !== "string") {
+    throw new NoctraError(
+      `EXPORT: expected a quoted path (or #variable) after TO, found ${describe(pathToken)}`,
+    );
+  }
+  position += 2;
+  let format: string | undefined;
+  let options: ReaderOption[] = [];
+  let overwrite = false;
+  while (position < tokens.length) {
+    if (isWord(tokens[position], "FORMAT")) {
+      const value = tokens[position + 1];
+      if (value === undefined || (value.kind !== "word" && value.kind !== "string")) {
+        throw new NoctraError(`EXPORT: FORMAT needs one of ${EXPORT_FORMATS.join(", ")}`);
+      }
+      format = value.value.toUpperCase();
+      position += 2;
+    } else if (isWord(tokens[position], "OPTIONS")) {
+      const parsed = parseOptions(
+        statement,
+        tokens,
+        position + 1,
+        `EXPORT TO '${pathToken.value}'`,
+      );
+      options = parsed.options;
+      position = parsed.next;
+    } else if (isWord(tokens[position], "OVERWRITE")) {
+      overwrite = true;
+      position++;
+    } else {
+      throw new NoctraError(
+        `EXPORT: unexpected ${
+          describe(tokens[position])
+        }; the form is EXPORT (query) TO 'path' [FORMAT f] [OPTIONS (…)] [OVERWRITE]`,
+      );
+    }
+  }
+  return { kind: "export", query, path: pathToken.value, format, options, overwrite };
+}
+
+/**
+ * The predecessor's commands, retired: each becomes an error that shows the SQL to write
+ * instead (docs/MIGRATION.md). `IMPORT DATABASE` is DuckDB's own and is left alone.
+ */
+function legacyCommand(statement: string, tokens: Token[]): NoctraError | null {
+  const first = tokens[0]?.kind === "word" ? tokens[0].value.toUpperCase() : "";
+  const rest = tokens.length > 1
+    ? statement.slice(tokens[1]!.start, tokens[tokens.length - 1]!.end)
+    : "";
+  switch (first) {
+    case "FILTER":
+      return new NoctraError(
+        `FILTER is retired; add the condition to your query instead: SELECT … FROM … WHERE ${
+          rest || "condition"
+        }`,
+      );
+    case "MAP":
+      return new NoctraError(
+        `MAP is retired; compute the columns in the SELECT list instead: SELECT ${
+          rest || "expression AS name"
+        } FROM …`,
+      );
+    case "OUTPUT":
+      if (!isWord(tokens[1], "TO")) return null;
+      return new NoctraError(
+        `OUTPUT TO is retired; write EXPORT (query) TO ${
+          tokens[2]?.text ?? "'file'"
+        } [FORMAT CSV|PARQUET|JSON|JSONL|ARROW]`,
+      );
+    case "IMPORT": {
+      if (isWord(tokens[1], "DATABASE")) return null;
+      const path = tokens[1]?.kind === "string" ? tokens[1].text : "'file'";
+      const alias = isWord(tokens[2], "AS") && tokens[3] ? ` AS ${tokens[3].text}` : "";
+      return new NoctraError(
+        `IMPORT is retired; write USE ${path}${alias} (the file is queried in place, not copied)`,
+      );
+    }
+    default:
+      return null;
+  }
 }
 
 function isName(token: Token | undefined): boolean {
@@ -216,6 +439,7 @@ function parseShow(tokens: Token[]): ShowCommand | null {
     return { kind: "clear_cache", alias: tokens[2]?.value };
   }
   if (what === "SOURCES" && tokens.length === 2) return { kind: "show_sources", alias: undefined };
+  if (what === "VARS" && tokens.length === 2) return { kind: "show_vars", alias: undefined };
   if (what === "CACHE" && tokens.length === 2) return { kind: "show_cache", alias: undefined };
   if (what === "TABLES") {
     if (tokens.length === 2) return { kind: "show_tables", alias: undefined };

@@ -17,7 +17,10 @@ export type WriteVerb =
   | "create_table"
   | "create_other"
   | "drop"
-  | "alter";
+  | "alter"
+  | "merge"
+  | "truncate"
+  | "copy_from";
 
 /** A statement's write target and, for `INSERT … SELECT` / `CREATE TABLE … AS`, its query. */
 export interface StatementHead {
@@ -30,6 +33,16 @@ export interface StatementHead {
   readonly queryStart: number | undefined;
   /** True for `INSERT … VALUES` / `DEFAULT VALUES`. */
   readonly values: boolean;
+  /** Offset where the source query ends (before a top-level `ON CONFLICT`/`RETURNING`), or undefined = end. */
+  readonly queryEnd?: number | undefined;
+  /** `ON CONFLICT …` (and anything after it) as written, for an INSERT. */
+  readonly conflictClause?: string | undefined;
+  /** `OR REPLACE` / `OR IGNORE` …: the word after OR in `INSERT OR …`. */
+  readonly orAction?: string | undefined;
+  /** `CREATE TABLE IF NOT EXISTS`. */
+  readonly ifNotExists?: boolean;
+  /** The statement starts with a `WITH …` clause before its verb. */
+  readonly withPrefix?: boolean;
 }
 
 function word(token: Token | undefined): string {
@@ -70,12 +83,33 @@ export function statementHead(statement: string): StatementHead | null {
       position++;
     }
   };
+  let withPrefix = false;
+  if (word(next()) === "WITH") {
+    // WITH … INSERT/UPDATE/DELETE: the verb is the first of them outside parentheses.
+    let depth = 0;
+    for (; position < tokens.length; position++) {
+      const text = tokens[position]!.text;
+      if (text === "(") depth++;
+      else if (text === ")") depth--;
+      else if (
+        depth === 0 && ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(word(tokens[position]))
+      ) break;
+    }
+    if (position >= tokens.length) return null;
+    withPrefix = true;
+  }
   const verbWord = word(next());
   position++;
+  const head = (found: StatementHead | null): StatementHead | null =>
+    found === null || !withPrefix ? found : { ...found, withPrefix: true };
   switch (verbWord) {
     case "INSERT":
     case "REPLACE": {
-      if (accept("OR")) position++;
+      let orAction: string | undefined = verbWord === "REPLACE" ? "REPLACE" : undefined;
+      if (accept("OR")) {
+        orAction = word(next());
+        position++;
+      }
       if (!accept("INTO") && verbWord === "INSERT") return null;
       const target = name();
       if (target === null) return null;
@@ -96,23 +130,59 @@ export function statementHead(statement: string): StatementHead | null {
       const start = next();
       const isValues = ["VALUES", "DEFAULT"].includes(word(start));
       const isQuery = ["SELECT", "WITH", "FROM"].includes(word(start)) || start?.text === "(";
-      return {
+      // A top-level ON CONFLICT / RETURNING ends the source query.
+      let queryEnd: number | undefined;
+      let conflictClause: string | undefined;
+      let depth = 0;
+      for (let index = position; index < tokens.length; index++) {
+        const token = tokens[index]!;
+        if (token.text === "(") depth++;
+        else if (token.text === ")") depth--;
+        else if (
+          depth === 0 &&
+          ((word(token) === "ON" && word(tokens[index + 1]) === "CONFLICT") ||
+            word(token) === "RETURNING")
+        ) {
+          queryEnd = token.start;
+          conflictClause = statement.slice(token.start);
+          break;
+        }
+      }
+      return head({
         verb: "insert",
         target,
         insertColumns,
         queryStart: isQuery ? start!.start : undefined,
         values: isValues,
-      };
+        queryEnd,
+        conflictClause,
+        orAction,
+      });
     }
     case "UPDATE": {
       if (accept("OR")) position++;
       const target = name();
-      return target === null ? null : simple("update", target);
+      return target === null ? null : head(simple("update", target));
     }
     case "DELETE": {
       if (!accept("FROM")) return null;
       const target = name();
-      return target === null ? null : simple("delete", target);
+      return target === null ? null : head(simple("delete", target));
+    }
+    case "MERGE": {
+      if (!accept("INTO")) return null;
+      const target = name();
+      return target === null ? null : head(simple("merge", target));
+    }
+    case "TRUNCATE": {
+      accept("TABLE");
+      const target = name();
+      return target === null ? null : simple("truncate", target);
+    }
+    case "COPY": {
+      const target = name();
+      if (target === null || !accept("FROM")) return null; // COPY … TO only reads
+      return simple("copy_from", target);
     }
     case "CREATE": {
       accept("OR") && accept("REPLACE");
@@ -128,9 +198,11 @@ export function statementHead(statement: string): StatementHead | null {
         return target === null ? null : simple("create_other", target);
       }
       if (kind !== "TABLE" && kind !== "VIEW" && kind !== "TRIGGER") return null;
+      let ifNotExists = false;
       if (accept("IF")) {
         accept("NOT");
         accept("EXISTS");
+        ifNotExists = true;
       }
       const target = name();
       if (target === null) return null;
@@ -143,9 +215,10 @@ export function statementHead(statement: string): StatementHead | null {
           insertColumns: undefined,
           queryStart: start?.start,
           values: false,
+          ifNotExists,
         };
       }
-      return simple("create_table", target);
+      return { ...simple("create_table", target), ifNotExists };
     }
     case "DROP": {
       const kind = word(next());

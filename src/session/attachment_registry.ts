@@ -14,9 +14,17 @@ import { parse, stringify } from "smol-toml";
 import { dirname, join } from "node:path";
 
 /** Kinds of registered sources: file kinds, and `sqlite` for attachments. */
-export type SourceKind = "csv" | "tsv" | "json" | "ndjson" | "parquet" | "sqlite";
+export type SourceKind = "csv" | "tsv" | "json" | "ndjson" | "parquet" | "arrow" | "sqlite";
 
-const KINDS: ReadonlySet<string> = new Set(["csv", "tsv", "json", "ndjson", "parquet", "sqlite"]);
+const KINDS: ReadonlySet<string> = new Set([
+  "csv",
+  "tsv",
+  "json",
+  "ndjson",
+  "parquet",
+  "arrow",
+  "sqlite",
+]);
 
 /** One registered source. */
 export interface RegisteredSource {
@@ -95,14 +103,23 @@ export class AttachmentRegistry {
   }
 
   /**
-   * Writes `sources` atomically (temporary file + rename). Throws the file system's error when
-   * the state directory cannot be written.
+   * Writes `sources` atomically (temporary file + rename). Sources another session registered
+   * meanwhile (in the file, not in `sources`, not in `forgotten`) are kept, so two sessions do
+   * not erase each other's additions. Throws the file system's error when the state directory
+   * cannot be written.
    */
-  save(sources: readonly RegisteredSource[]): void {
+  save(sources: readonly RegisteredSource[], forgotten: ReadonlySet<string> = new Set()): void {
     if (this.path === undefined) return;
     Deno.mkdirSync(dirname(this.path), { recursive: true });
+    const known = new Set(sources.map((source) => source.alias.toLowerCase()));
+    let others: RegisteredSource[] = [];
+    try {
+      others = parseRegistry(Deno.readTextFileSync(this.path)).filter((source) =>
+        !known.has(source.alias.toLowerCase()) && !forgotten.has(source.alias.toLowerCase())
+      );
+    } catch { /* no file, or unreadable: nothing to keep */ }
     const document = {
-      sources: sources.map((source) => ({
+      sources: [...sources, ...others].map((source) => ({
         alias: source.alias,
         kind: source.kind,
         path: source.path,
