@@ -17,6 +17,28 @@ import {
 import { type SplitStatement, splitStatements } from "./rql/splitter.ts";
 import { NoctraError } from "./errors.ts";
 import { AttachmentRegistry } from "./session/attachment_registry.ts";
+import { Config, duckdbMemoryLimit, physicalMemoryBytes } from "./config/config.ts";
+import { isSandboxed, NO_SANDBOX, type SandboxPolicy } from "./config/sandbox.ts";
+
+/**
+ * DuckDB options at instance creation from the settings: `threads`, `memory_limit` (a share of
+ * physical memory converted to MB: DuckDB rejects percentages), `catalog_error_max_schemas`,
+ * `temp_directory` (must be set before the sandbox freezes it).
+ */
+function duckdbSettings(config: Config): Record<string, string> {
+  const settings: Record<string, string> = {
+    threads: String(config.get("duckdb.performance.base_threads")),
+    catalog_error_max_schemas: String(config.get("duckdb.tuning.catalog_error_max_schemas")),
+  };
+  const memory = String(config.get("duckdb.performance.memory_limit"));
+  const total = physicalMemoryBytes();
+  if (!memory.endsWith("%") || total !== undefined) {
+    settings.memory_limit = duckdbMemoryLimit(memory, total ?? 0);
+  }
+  const temp = String(config.get("duckdb.tuning.temp_directory"));
+  if (temp !== "") settings.temp_directory = temp;
+  return settings;
+}
 import type { RoutingStrategy } from "./engine/routing.ts";
 import { uniqueNames } from "./render/values.ts";
 
@@ -24,8 +46,13 @@ import { uniqueNames } from "./render/values.ts";
 export interface NoctraOptions {
   /** Files to register as views before the first statement, as `USE 'path'` does. */
   readonly files?: readonly string[];
-  /** DuckDB configuration options (`threads`, `memory_limit`, …) applied at start. */
-  readonly duckdbConfig?: Readonly<Record<string, string>>;
+  /**
+   * Settings (docs/CONFIG.md): `Config.load({ path, flags })` reads a TOML file and flags;
+   * default: every key's default.
+   */
+  readonly config?: Config;
+  /** Directories the session may read and write (`sandboxPolicy(…)`); default: no sandbox. */
+  readonly sandbox?: SandboxPolicy;
   /**
    * Where registered sources persist across sessions: a registry file path, or `false` for none.
    * Default `false` for the library; the CLI passes `AttachmentRegistry.defaultPath()`.
@@ -33,8 +60,6 @@ export interface NoctraOptions {
   readonly registryPath?: string | false;
   /** Which engine runs statements (default `auto`). */
   readonly strategy?: RoutingStrategy;
-  /** Bridged SQLite tables with at least this many rows are materialized and cached. */
-  readonly materializeThresholdRows?: number;
 }
 
 /** One statement of a script together with its result. */
@@ -83,18 +108,17 @@ export class Noctra {
    * argument cannot be registered (the session is closed first).
    */
   static async open(options: NoctraOptions = {}): Promise<Noctra> {
-    const duckdb = await DuckDBSource.open(
-      options.duckdbConfig ? { config: options.duckdbConfig } : {},
-    );
+    const config = options.config ?? Config.defaults();
+    const sandbox = options.sandbox ?? NO_SANDBOX;
+    const duckdb = await DuckDBSource.open({
+      config: duckdbSettings(config),
+      statementCacheCapacity: Number(config.get("duckdb.performance.stmt_cache_capacity")),
+      ...(isSandboxed(sandbox) ? { allowedDirectories: sandbox.read } : {}),
+    });
     const registry = options.registryPath
       ? new AttachmentRegistry(options.registryPath)
       : undefined;
-    const engine = new QueryEngine(duckdb, {
-      registry,
-      ...(options.materializeThresholdRows === undefined
-        ? {}
-        : { materializeThresholdRows: options.materializeThresholdRows }),
-    });
+    const engine = new QueryEngine(duckdb, { registry, config, sandbox });
     if (options.strategy !== undefined) engine.strategy = options.strategy;
     const noctra = new Noctra(duckdb, engine, await engine.restore());
     try {

@@ -17,7 +17,20 @@ export interface CliOptions {
   readonly scriptFile: string | undefined;
   /** Positional arguments: files registered as views before the first statement. */
   readonly files: readonly string[];
-  readonly format: OutputFormat;
+  /** `--format`, or undefined for `repl.format` from the configuration. */
+  readonly format: OutputFormat | undefined;
+  /** `--config PATH`. */
+  readonly configPath: string | undefined;
+  /** `--threads N` (duckdb.performance.base_threads). */
+  readonly threads: string | undefined;
+  /** `--memory-limit SIZE` (duckdb.performance.memory_limit). */
+  readonly memoryLimit: string | undefined;
+  /** `--allow-read=DIR[,DIR…]` (repeatable). */
+  readonly allowRead: readonly string[] | undefined;
+  /** `--allow-write=DIR[,DIR…]` (repeatable). */
+  readonly allowWrite: readonly string[] | undefined;
+  /** `--sandbox`: confine reads and writes to the current directory. */
+  readonly sandbox: boolean;
   /** `-o/--output`: write results to this file instead of stdout. */
   readonly outputFile: string | undefined;
   /** `--max-rows`: rows a table displays at most (0 = all); undefined = the mode's default. */
@@ -56,6 +69,12 @@ Options:
                           numbers become BIGINT/DOUBLE, true/false BOOLEAN, the rest
                           VARCHAR; NAME:TYPE=VALUE casts to a DuckDB type
       --force             let EXPORT replace existing files
+      --config PATH       read settings from PATH (default: $XDG_CONFIG_HOME/noctra/config.toml)
+      --threads N         DuckDB threads for local work (duckdb.performance.base_threads)
+      --memory-limit SIZE DuckDB memory limit, e.g. 8GB or 50% (duckdb.performance.memory_limit)
+      --allow-read=DIRS   confine reading to these directories (comma-separated, repeatable)
+      --allow-write=DIRS  confine writing to these directories (they are readable too)
+      --sandbox           confine reading and writing to the current directory
       --engine ENGINE     hybrid (default: route each statement) | duckdb | sqlite
       --no-restore        start without the saved sources (USE, ATTACH) and save none
   -h, --help              show this help
@@ -84,6 +103,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         "continue-on-error": { type: "boolean" },
         engine: { type: "string" },
         var: { type: "string", multiple: true },
+        config: { type: "string" },
+        threads: { type: "string" },
+        "memory-limit": { type: "string" },
+        "allow-read": { type: "string", multiple: true },
+        "allow-write": { type: "string", multiple: true },
+        sandbox: { type: "boolean" },
         force: { type: "boolean" },
         "no-restore": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -95,8 +120,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     throw new UsageError(`${message}; see noctra --help`);
   }
   const { values, positionals } = parsed;
-  const format = values.format ?? "table";
-  if (!isOutputFormat(format)) {
+  const format = values.format;
+  if (format !== undefined && !isOutputFormat(format)) {
     throw new UsageError(
       `--format ${format}: unknown format; choose one of ${OUTPUT_FORMATS.join(", ")}`,
     );
@@ -131,6 +156,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     noRestore: values["no-restore"] ?? false,
     variables,
     force: values.force ?? false,
+    configPath: values.config,
+    threads: values.threads,
+    memoryLimit: values["memory-limit"],
+    allowRead: splitDirectories(values["allow-read"]),
+    allowWrite: splitDirectories(values["allow-write"]),
+    sandbox: values.sandbox ?? false,
     strategy,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -157,4 +188,11 @@ function parseVariableFlag(flag: string): { name: string; type: string | undefin
     );
   }
   return { name, type, text: flag.slice(equals + 1) };
+}
+
+function splitDirectories(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  return values.flatMap((value) => value.split(",")).map((path) => path.trim()).filter((path) =>
+    path !== ""
+  );
 }

@@ -8,10 +8,14 @@ import { Noctra } from "../noctra.ts";
 import { describeError, EXIT_USAGE, exitCodeOf, UsageError } from "../errors.ts";
 import { OutputClosedError, TextSink } from "../render/sink.ts";
 import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
-import { DEFAULT_MAX_ROWS, printError, ResultPrinter } from "./output.ts";
+import { printError, ResultPrinter } from "./output.ts";
 import { runScript, type ScriptSource } from "./batch.ts";
 import { runRepl } from "./repl.ts";
 import { AttachmentRegistry } from "../session/attachment_registry.ts";
+import { Config } from "../config/config.ts";
+import type { ConfigValue } from "../config/schema.ts";
+import { checkWrite, type SandboxPolicy, sandboxPolicy } from "../config/sandbox.ts";
+import type { OutputFormat } from "../render/renderer.ts";
 
 /** Noctra's version. */
 export const VERSION = "0.1.0";
@@ -45,6 +49,31 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return exitCodeOf(error);
   }
 
+  let config: Config;
+  let sandbox: SandboxPolicy;
+  try {
+    const flags: Record<string, ConfigValue> = {};
+    if (options.threads !== undefined) flags["duckdb.performance.base_threads"] = options.threads;
+    if (options.memoryLimit !== undefined) {
+      flags["duckdb.performance.memory_limit"] = options.memoryLimit;
+    }
+    if (options.format !== undefined) flags["repl.format"] = options.format;
+    if (options.maxRows !== undefined) flags["repl.max_rows"] = options.maxRows;
+    config = Config.load({ path: options.configPath, flags });
+    sandbox = sandboxPolicy({
+      allowRead: options.allowRead,
+      allowWrite: options.allowWrite,
+      sandbox: options.sandbox,
+    });
+    if (options.outputFile !== undefined) {
+      checkWrite(sandbox, options.outputFile, `-o ${options.outputFile}`);
+    }
+  } catch (error) {
+    // A bad configuration, sandbox directory or -o target is a usage error.
+    printError(describeError(error));
+    return EXIT_USAGE;
+  }
+
   const output = await openOutput(options.outputFile);
   if (output instanceof Error) {
     printError(describeError(output));
@@ -52,15 +81,26 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   const printer = new ResultPrinter(
     output.sink,
-    { format: options.format, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, timer: false },
+    {
+      format: config.get("repl.format") as OutputFormat,
+      maxRows: Number(config.get("repl.max_rows")),
+      timer: config.get("repl.timer") === true,
+    },
     options.outputFile === undefined && Deno.stdout.isTerminal(),
   );
+  config.onChange((key, value) => {
+    if (key === "repl.format") printer.settings.format = value as OutputFormat;
+    if (key === "repl.max_rows") printer.settings.maxRows = Number(value);
+    if (key === "repl.timer") printer.settings.timer = value === true;
+  });
 
   let noctra: Noctra;
   try {
     noctra = await Noctra.open({
       files: options.files,
       strategy: options.strategy,
+      config,
+      sandbox,
       registryPath: options.noRestore ? false : (AttachmentRegistry.defaultPath() ?? false),
     });
   } catch (error) {
@@ -70,6 +110,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   for (const warning of noctra.warnings) printer.message(`noctra: warning: ${warning}`);
   noctra.engine.forceOverwrite = options.force;
+  noctra.engine.onProfile = (line) => printer.message(line);
   try {
     for (const variable of options.variables) {
       await noctra.engine.setVariableFromText(variable.name, variable.text, variable.type);
@@ -83,7 +124,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   try {
     if (scripts === "repl") {
-      await runRepl(noctra, printer);
+      await runRepl(noctra, printer, Number(config.get("repl.history_size")));
     } else {
       for (const script of scripts) {
         const code = await runScript(noctra, script, printer, options.continueOnError);

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { StatementResult } from "../engine/result.ts";
+import type { RowsResult, StatementResult } from "../engine/result.ts";
+
+/** True for DuckDB's EXPLAIN results: columns `explain_key`, `explain_value`. */
+function isExplainResult(result: RowsResult): boolean {
+  return result.columns.length === 2 && result.columns[0]!.name === "explain_key" &&
+    result.columns[1]!.name === "explain_value";
+}
 import { type OutputFormat, renderResult } from "../render/renderer.ts";
 import type { TextSink } from "../render/sink.ts";
 
@@ -16,9 +22,6 @@ export interface OutputSettings {
   /** Print elapsed milliseconds after each statement. */
   timer: boolean;
 }
-
-/** Default rows a table shows, as DuckDB's `duckbox` mode (`.maxrows 40`). */
-export const DEFAULT_MAX_ROWS = 40;
 
 /** Writes results to the data sink and messages to stderr. */
 export class ResultPrinter {
@@ -51,6 +54,9 @@ export class ResultPrinter {
       if ((showMessages || result.report) && result.message !== "") this.message(result.message);
       return 0;
     }
+    if (this.#settings.format === "table" && isExplainResult(result)) {
+      return await this.#printPlan(result);
+    }
     const summary = await renderResult(result, this.#settings.format, this.#sink, {
       maxRows: this.#settings.maxRows,
       width: this.#terminal ? terminalWidth() : undefined,
@@ -58,6 +64,23 @@ export class ResultPrinter {
     });
     await this.#sink.flush();
     return summary.rows;
+  }
+
+  /**
+   * EXPLAIN / EXPLAIN ANALYZE: DuckDB returns the plan as box-drawing text in `explain_value`;
+   * a table would cut it into one cell, so the text is printed as it is.
+   */
+  async #printPlan(result: RowsResult): Promise<number> {
+    let rows = 0;
+    for await (const chunk of result.chunks()) {
+      for (let row = 0; row < chunk.rowCount; row++) {
+        const text = String(chunk.columns[1]!.getItem(row) ?? "");
+        await this.#sink.write(text.endsWith("\n") ? text : text + "\n");
+        rows++;
+      }
+    }
+    await this.#sink.flush();
+    return rows;
   }
 
   /** Writes one line to stderr (messages, timings, errors: never data). */

@@ -18,8 +18,6 @@ import { runMetaCommand } from "./meta.ts";
 export const PROMPT = "noctra> ";
 /** Prompt while a statement continues over several lines. */
 export const CONTINUATION_PROMPT = "   ...> ";
-/** Lines of history kept. */
-const HISTORY_SIZE = 1000;
 
 /**
  * `$XDG_STATE_HOME/noctra/history`, default `~/.local/state/noctra/history`; `undefined` when
@@ -38,12 +36,12 @@ export function historyPath(): string | undefined {
   }
 }
 
-function loadHistory(path: string | undefined): string[] {
+function loadHistory(path: string | undefined, size: number): string[] {
   if (path === undefined) return [];
   try {
     // The file holds oldest first; readline wants newest first.
     return Deno.readTextFileSync(path).split("\n").filter((line) => line !== "").reverse()
-      .slice(0, HISTORY_SIZE);
+      .slice(0, size);
   } catch {
     return [];
   }
@@ -61,16 +59,20 @@ function saveHistory(path: string | undefined, newestFirst: readonly string[]): 
   }
 }
 
-/** Runs the REPL until the user quits; resolves when it has closed. */
-export async function runRepl(noctra: Noctra, printer: ResultPrinter): Promise<void> {
+/** Runs the REPL until the user quits, keeping `historySize` lines of history. */
+export async function runRepl(
+  noctra: Noctra,
+  printer: ResultPrinter,
+  historySize = 1000,
+): Promise<void> {
   const path = historyPath();
   const rl: Interface = createInterface({
     input: process.stdin,
     output: process.stdout,
     prompt: PROMPT,
     terminal: process.stdin.isTTY === true,
-    history: loadHistory(path),
-    historySize: HISTORY_SIZE,
+    history: loadHistory(path, historySize),
+    historySize,
     removeHistoryDuplicates: true,
   });
   rl.on("history", (history: string[]) => saveHistory(path, history));

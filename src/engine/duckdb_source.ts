@@ -11,6 +11,7 @@ import {
   type DuckDBAppender,
   type DuckDBConnection,
   DuckDBInstance,
+  type DuckDBPreparedStatement,
   type DuckDBResult,
   type DuckDBType,
   DuckDBTypeId,
@@ -40,6 +41,13 @@ export interface DuckDBSourceOptions {
   readonly path?: string;
   /** DuckDB configuration options applied at instance creation (`threads`, `memory_limit`, …). */
   readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Directories DuckDB may touch. When given, `SET allowed_directories` and then
+   * `SET enable_external_access = false` run before anything else (sandbox.ts).
+   */
+  readonly allowedDirectories?: readonly string[];
+  /** Prepared statements kept for reuse, keyed by SQL text (0 = none). */
+  readonly statementCacheCapacity?: number;
 }
 
 /** Statement types whose result is rows to show (everything else reports a message). */
@@ -69,7 +77,55 @@ export class DuckDBSource {
       ...options.config,
     });
     const connection = await instance.connect();
-    return new DuckDBSource(instance, connection);
+    const source = new DuckDBSource(instance, connection);
+    source.#cacheCapacity = options.statementCacheCapacity ?? 0;
+    if (options.allowedDirectories !== undefined) {
+      const list = options.allowedDirectories.map(quoteLiteral).join(", ");
+      await connection.run(`SET allowed_directories = [${list}]`);
+      await connection.run("SET enable_external_access = false");
+      source.#sandboxed = true;
+    }
+    return source;
+  }
+
+  #sandboxed = false;
+  #cacheCapacity = 0;
+  /** Prepared statements by SQL text, least recently used first. */
+  readonly #statementCache = new Map<string, DuckDBPreparedStatement>();
+
+  /** True when file access is confined (external access off). */
+  get sandboxed(): boolean {
+    return this.#sandboxed;
+  }
+
+  /** Prepared statements kept for reuse (0 turns the cache off and empties it). */
+  set statementCacheCapacity(capacity: number) {
+    this.#cacheCapacity = capacity;
+    this.#trimCache();
+  }
+
+  #trimCache(): void {
+    while (this.#statementCache.size > this.#cacheCapacity) {
+      const [oldest, prepared] = this.#statementCache.entries().next().value!;
+      this.#statementCache.delete(oldest);
+      prepared.destroySync();
+    }
+  }
+
+  /** A prepared statement for `sql`, from the cache when it holds one (bindings cleared). */
+  async #preparedFor(sql: string): Promise<DuckDBPreparedStatement> {
+    if (this.#cacheCapacity === 0) return await this.#connection.prepare(sql);
+    const cached = this.#statementCache.get(sql);
+    if (cached !== undefined) {
+      this.#statementCache.delete(sql);
+      this.#statementCache.set(sql, cached);
+      cached.clearBindings();
+      return cached;
+    }
+    const prepared = await this.#connection.prepare(sql);
+    this.#statementCache.set(sql, prepared);
+    this.#trimCache();
+    return prepared;
   }
 
   /**
@@ -106,7 +162,8 @@ export class DuckDBSource {
   }
 
   async #lazyQuery(sql: string, parameters: Parameters | undefined): Promise<RowsResult> {
-    const prepared = await this.#prepareBound(sql, parameters);
+    const prepared = await this.#preparedFor(sql);
+    bindParameters(prepared, parameters);
     const types = [];
     for (let index = 0; index < prepared.columnCount; index++) {
       types.push(prepared.columnTypeId(index));
@@ -137,11 +194,14 @@ export class DuckDBSource {
         const result = await prepared.stream();
         yield* streamingRows(result).chunks();
       },
-      copyTo: async (path: string, format: DelimitedCopyFormat) => {
-        start();
-        const delimiter = format === "tsv" ? ", DELIMITER '\t'" : "";
-        return await this.copy(sql, path, `FORMAT csv, HEADER${delimiter}`, parameters);
-      },
+      // DuckDB's own writer needs a FIFO outside the sandbox: chunks are rendered instead.
+      ...(this.#sandboxed ? {} : {
+        copyTo: async (path: string, format: DelimitedCopyFormat) => {
+          start();
+          const delimiter = format === "tsv" ? ", DELIMITER '\t'" : "";
+          return await this.copy(sql, path, `FORMAT csv, HEADER${delimiter}`, parameters);
+        },
+      }),
     };
   }
 
@@ -170,12 +230,7 @@ export class DuckDBSource {
 
   async #prepareBound(sql: string, parameters: Parameters | undefined) {
     const prepared = await this.#connection.prepare(sql);
-    if (parameters !== undefined && Object.keys(parameters.values).length > 0) {
-      prepared.bind(
-        parameters.values as Record<string, DuckDBValue>,
-        parameters.types as Record<string, DuckDBType>,
-      );
-    }
+    bindParameters(prepared, parameters);
     return prepared;
   }
 
@@ -261,8 +316,22 @@ export class DuckDBSource {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const prepared of this.#statementCache.values()) prepared.destroySync();
+    this.#statementCache.clear();
     this.#connection.closeSync();
     this.#instance.closeSync();
+  }
+}
+
+function bindParameters(
+  prepared: DuckDBPreparedStatement,
+  parameters: Parameters | undefined,
+): void {
+  if (parameters !== undefined && Object.keys(parameters.values).length > 0) {
+    prepared.bind(
+      parameters.values as Record<string, DuckDBValue>,
+      parameters.types as Record<string, DuckDBType>,
+    );
   }
 }
 

@@ -38,6 +38,8 @@ export interface ExportContext {
   writeArrow(result: RowsResult, path: string): Promise<number>;
   /** Replace an existing target even without OVERWRITE (`--force`). */
   readonly force: boolean;
+  /** Throws when the sandbox forbids writing `path`. */
+  checkWrite(path: string): void;
 }
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, ExportFormat>> = {
@@ -139,6 +141,7 @@ export async function runExport(
   if (format === "ARROW" && command.options.length > 0) {
     throw new NoctraError(`${label}: FORMAT ARROW takes no OPTIONS`);
   }
+  context.checkWrite(target);
   const directoryOutput = writesDirectory(command.options);
   const existing = statOrNull(target);
   if (existing !== null) {

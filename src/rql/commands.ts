@@ -105,8 +105,18 @@ export interface ExportCommand {
   readonly overwrite: boolean;
 }
 
+/** `SET key = value` / `RESET key` for Noctra's own settings, `SHOW CONFIG`. */
+export interface ConfigCommand {
+  readonly kind: "set_config" | "reset_config" | "show_config";
+  /** The dotted key, e.g. `hybrid.materialize_threshold_rows` (empty for SHOW CONFIG). */
+  readonly key: string;
+  /** The value as written (string literals unquoted), for SET. */
+  readonly value: string | number | boolean | undefined;
+}
+
 /** Every RQL command this version recognises. */
 export type RqlCommand =
+  | ConfigCommand
   | LetCommand
   | UnsetCommand
   | ExportCommand
@@ -132,6 +142,7 @@ function describe(token: Token | undefined): string {
 export function parseRqlCommand(
   statement: string,
   resolvePath: (variable: string) => string = noVariables,
+  isConfigKey: (key: string) => boolean = () => false,
 ): RqlCommand | null {
   const significant = significantTokens(statement);
   const takesPath = ["USE", "ATTACH", "EXPORT"].includes(significant[0]?.value.toUpperCase() ?? "");
@@ -142,6 +153,13 @@ export function parseRqlCommand(
   );
   if (isWord(tokens[0], "USE") && tokens[1]?.kind === "string") {
     return parseUse(statement, tokens);
+  }
+  if (isWord(tokens[0], "SHOW") && isWord(tokens[1], "CONFIG") && tokens.length === 2) {
+    return { kind: "show_config", key: "", value: undefined };
+  }
+  if (isWord(tokens[0], "SET") || isWord(tokens[0], "RESET")) {
+    const config = parseConfigCommand(tokens, isConfigKey);
+    if (config !== null) return config;
   }
   if (isWord(tokens[0], "LET")) return parseLet(statement, tokens);
   if (isWord(tokens[0], "UNSET")) return parseUnset(tokens);
@@ -168,6 +186,45 @@ function previousWord(statement: string, token: Token): string {
 
 function noVariables(name: string): string {
   throw new NoctraError(`#${name}: variables are not available here`);
+}
+
+/** `SET a.b.c = value` / `RESET a.b.c` when the dotted name is a Noctra key; else null (DuckDB's). */
+function parseConfigCommand(
+  tokens: Token[],
+  isConfigKey: (key: string) => boolean,
+): ConfigCommand | null {
+  const parts: string[] = [];
+  let position = 1;
+  while (isName(tokens[position])) {
+    parts.push(tokens[position]!.value);
+    position++;
+    if (tokens[position]?.text !== ".") break;
+    position++;
+  }
+  const key = parts.join(".").toLowerCase();
+  if (parts.length < 2 || !isConfigKey(key)) return null;
+  if (isWord(tokens[0], "RESET")) {
+    if (position !== tokens.length) throw new NoctraError(`RESET ${key}: the form is RESET key`);
+    return { kind: "reset_config", key, value: undefined };
+  }
+  if (tokens[position]?.text !== "=" && !isWord(tokens[position], "TO")) {
+    throw new NoctraError(`SET ${key}: expected = and a value`);
+  }
+  const valueTokens = tokens.slice(position + 1);
+  const valueToken = valueTokens[0];
+  if (valueTokens.length !== 1 || valueToken === undefined) {
+    throw new NoctraError(
+      `SET ${key}: expected one value (a number, true/false, or a quoted string)`,
+    );
+  }
+  const value = valueToken.kind === "string"
+    ? valueToken.value
+    : valueToken.kind === "number"
+    ? Number(valueToken.text.replaceAll("_", ""))
+    : valueToken.kind === "word" && /^(true|false)$/i.test(valueToken.value)
+    ? valueToken.value.toLowerCase() === "true"
+    : valueToken.text;
+  return { kind: "set_config", key, value };
 }
 
 function parseLet(statement: string, tokens: Token[]): LetCommand {
