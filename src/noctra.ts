@@ -16,6 +16,8 @@ import {
 } from "./engine/result.ts";
 import { type SplitStatement, splitStatements } from "./rql/splitter.ts";
 import { NoctraError } from "./errors.ts";
+import type { Table } from "apache-arrow";
+import { resultToArrowTable } from "./engine/arrow.ts";
 import { AttachmentRegistry } from "./session/attachment_registry.ts";
 import { Config, duckdbMemoryLimit, physicalMemoryBytes } from "./config/config.ts";
 import { isSandboxed, NO_SANDBOX, type SandboxPolicy } from "./config/sandbox.ts";
@@ -189,6 +191,34 @@ export class Noctra {
       names.forEach((name, index) => object[name] = row[index]);
       yield object;
     }
+  }
+
+  /**
+   * Runs a query and returns its rows as an `apache-arrow` `Table`, for Deno programs that hand
+   * results to other Arrow tools. Types round-trip: timestamps keep microseconds, DECIMAL keeps
+   * its scale, LIST/STRUCT/MAP become Arrow List/Struct/Map (mapping in src/engine/arrow.ts).
+   * The table is built from streamed chunks but held whole: mind the result's size.
+   *
+   * @example
+   * ```ts
+   * import { Noctra } from "./noctra.ts";
+   * import type { Decimal } from "apache-arrow";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const noctra = await Noctra.open();
+   * try {
+   *   const table = await noctra.queryArrow("SELECT 12.50::DECIMAL(6,2) AS price, 'x' AS label");
+   *   strictEqual(table.numRows, 1);
+   *   const price = table.schema.fields[0]!.type as Decimal;
+   *   strictEqual(price.precision, 6);
+   *   strictEqual(price.scale, 2);
+   * } finally {
+   *   noctra.close();
+   * }
+   * ```
+   */
+  async queryArrow(sql: string): Promise<Table> {
+    return await resultToArrowTable(await this.query(sql));
   }
 
   /** Asks the running statement to stop; it then fails with an interruption error. */
