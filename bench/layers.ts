@@ -28,7 +28,7 @@ const reps = Number(values.reps ?? 5);
 async function drain(noctra: Noctra, sql: string): Promise<number> {
   const result = await noctra.execute(sql);
   let rows = 0;
-  if (result.kind === "rows") for await (const chunk of result.chunks()) rows += chunk.rowCount;
+  if (result.kind === "rows") { for await (const chunk of result.chunks()) rows += chunk.rowCount; }
   return rows;
 }
 
@@ -42,7 +42,8 @@ async function repeatedQueries(capacity: number, count: number): Promise<number>
   try {
     await drain(noctra, "USE 'fixtures/penguins.parquet' AS penguins");
     await drain(noctra, "LET m = 4000");
-    const sql = `SELECT "Species", count(*) AS n FROM penguins WHERE "Body Mass (g)" > #m GROUP BY ALL`;
+    const sql =
+      `SELECT "Species", count(*) AS n FROM penguins WHERE "Body Mass (g)" > #m GROUP BY ALL`;
     for (let index = 0; index < 50; index++) await drain(noctra, sql); // warm-up
     const started = performance.now();
     for (let index = 0; index < count; index++) await drain(noctra, sql);
@@ -86,11 +87,17 @@ const directory = await Deno.makeTempDir({ prefix: "noctra-bench-" });
 }
 
 {
-  const query = "SELECT i, i * 2.5 AS amount, 'label-' || (i % 1000) AS label FROM range(10000000) t(i)";
+  const query =
+    "SELECT i, i * 2.5 AS amount, 'label-' || (i % 1000) AS label FROM range(10000000) t(i)";
   const plain: number[] = [];
   const perThread: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    plain.push(await timedExport(`EXPORT (${query}) TO '${directory}/plain.parquet'`, `${directory}/plain.parquet`));
+    plain.push(
+      await timedExport(
+        `EXPORT (${query}) TO '${directory}/plain.parquet'`,
+        `${directory}/plain.parquet`,
+      ),
+    );
     perThread.push(
       await timedExport(
         `EXPORT (${query}) TO '${directory}/split' FORMAT PARQUET OPTIONS (per_thread_output = true)`,
@@ -108,13 +115,18 @@ const directory = await Deno.makeTempDir({ prefix: "noctra-bench-" });
 }
 
 {
-  const query = "SELECT i, i * 1.5 AS x, 'label-' || i AS label, DATE '2020-01-01' + (i % 1000)::INT AS day, " +
+  const query =
+    "SELECT i, i * 1.5 AS x, 'label-' || i AS label, DATE '2020-01-01' + (i % 1000)::INT AS day, " +
     "TIMESTAMP '2020-01-01 00:00:00' + to_microseconds(i) AS ts FROM range(1000000) t(i)";
   const arrow: number[] = [];
   const parquet: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    parquet.push(await timedExport(`EXPORT (${query}) TO '${directory}/x.parquet'`, `${directory}/x.parquet`));
-    arrow.push(await timedExport(`EXPORT (${query}) TO '${directory}/x.arrow'`, `${directory}/x.arrow`));
+    parquet.push(
+      await timedExport(`EXPORT (${query}) TO '${directory}/x.parquet'`, `${directory}/x.parquet`),
+    );
+    arrow.push(
+      await timedExport(`EXPORT (${query}) TO '${directory}/x.arrow'`, `${directory}/x.arrow`),
+    );
   }
   results.push({
     scenario: "arrow_export (1M rows)",
@@ -129,7 +141,9 @@ await Deno.remove(directory, { recursive: true }).catch(() => {});
 const lines = [
   "## RQL and performance layers (issues 4 and 5)",
   "",
-  `Command: \`deno run --allow-all bench/layers.ts --reps ${reps}\`, finished ${new Date().toISOString()}; ` +
+  `Command: \`deno run --allow-all bench/layers.ts --reps ${reps}\`, finished ${
+    new Date().toISOString()
+  }; ` +
   `${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}. Medians of ${reps} runs, in one process ` +
   "through the library API (each EXPORT in a fresh session).",
   "",
