@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { basename, dirname, join, resolve } from "node:path";
 import { Noctra } from "../noctra.ts";
 import { describeError, EXIT_USAGE, exitCodeOf, UsageError } from "../errors.ts";
 import { OutputClosedError, TextSink } from "../render/sink.ts";
@@ -64,6 +65,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       allowRead: options.allowRead,
       allowWrite: options.allowWrite,
       sandbox: options.sandbox,
+      candidates: [
+        Deno.cwd(),
+        dirname(fileURLToPath(Deno.mainModule)),
+        ...options.files.map((file) => dirname(resolve(file))),
+        ...(options.scriptFile === undefined ? [] : [dirname(resolve(options.scriptFile))]),
+        ...(options.outputFile === undefined ? [] : [dirname(resolve(options.outputFile))]),
+      ],
     });
     if (options.outputFile !== undefined) {
       checkWrite(sandbox, options.outputFile, `-o ${options.outputFile}`);

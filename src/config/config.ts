@@ -77,7 +77,10 @@ export class Config {
       try {
         text = Deno.readTextFileSync(path);
       } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound) || options.path !== undefined) {
+        // The default file may be absent — or, under scoped Deno permissions, unreadable.
+        const absent = error instanceof Deno.errors.NotFound ||
+          (options.path === undefined && error instanceof Deno.errors.NotCapable);
+        if (!absent || options.path !== undefined) {
           const reason = error instanceof Deno.errors.NotFound
             ? "no such file"
             : error instanceof Deno.errors.IsADirectory

@@ -35,6 +35,11 @@ export interface SandboxFlags {
   readonly allowWrite?: readonly string[] | undefined;
   /** `--sandbox`: confine to the current directory. */
   readonly sandbox?: boolean;
+  /**
+   * Paths whose Deno grants are looked for when no flag sets the sandbox: the working directory,
+   * the program's directory, paths named on the command line.
+   */
+  readonly candidates?: readonly string[] | undefined;
 }
 
 /**
@@ -54,7 +59,16 @@ export function sandboxPolicy(flags: SandboxFlags): SandboxPolicy {
     const readable = [...read.map((path) => realDirectory(path, "--allow-read")), ...writable];
     return { origin: "flags", read: unique(readable), write: unique(writable) };
   }
-  return fromDenoPermissions() ?? NO_SANDBOX;
+  return fromDenoPermissions(flags.candidates ?? [Deno.cwd()]) ?? NO_SANDBOX;
+}
+
+/** True when Deno grants reading everything (then Deno's grants impose no sandbox). */
+export function readsUnrestricted(): boolean {
+  try {
+    return Deno.permissions.querySync({ name: "read" }).state === "granted";
+  } catch {
+    return true;
+  }
 }
 
 function unique(paths: string[]): string[] {
@@ -73,27 +87,14 @@ function realDirectory(path: string, flag: string): string {
 }
 
 /**
- * Deno's scoped read/write grants, read from this process's command line (`/proc/self/cmdline`,
- * Linux) and confirmed with `Deno.permissions.querySync`. Undefined when reading is not scoped.
+ * Deno's scoped read/write grants. Deno cannot list them (and lets only `--allow-all` read
+ * `/proc/self/cmdline`), so they are discovered: each candidate path (the working directory,
+ * the program's directory, paths on the command line) that Deno grants is widened to its
+ * outermost granted ancestor (`Deno.permissions.querySync`). Undefined when reading is not
+ * scoped.
  */
-function fromDenoPermissions(): SandboxPolicy | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "read" }).state === "granted") return undefined;
-  } catch {
-    return undefined;
-  }
-  const read: string[] = [];
-  const write: string[] = [];
-  let args: string[] = [];
-  try {
-    args = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
-  } catch { /* not Linux, or not readable: confine to what can be confirmed below */ }
-  for (const arg of args) {
-    const match = /^--allow-(read|write)=(.+)$/.exec(arg) ?? /^-([RW])=(.+)$/.exec(arg);
-    if (!match) continue;
-    const into = match[1] === "read" || match[1] === "R" ? read : write;
-    for (const path of match[2]!.split(",")) if (path !== "") into.push(resolve(path));
-  }
+function fromDenoPermissions(candidates: readonly string[]): SandboxPolicy | undefined {
+  if (readsUnrestricted()) return undefined;
   const granted = (name: "read" | "write", path: string) => {
     try {
       return Deno.permissions.querySync({ name, path }).state === "granted";
@@ -101,16 +102,21 @@ function fromDenoPermissions(): SandboxPolicy | undefined {
       return false;
     }
   };
-  const real = (path: string) => {
-    try {
-      return Deno.realPathSync(path);
-    } catch {
-      return path;
+  const roots = (name: "read" | "write") => {
+    const found: string[] = [];
+    for (const candidate of candidates) {
+      let path = resolve(candidate);
+      if (!granted(name, path)) continue;
+      while (dirname(path) !== path && granted(name, dirname(path))) path = dirname(path);
+      try {
+        path = Deno.realPathSync(path);
+      } catch { /* keep it as granted */ }
+      found.push(path);
     }
+    return found;
   };
-  const writable = write.filter((path) => granted("write", path)).map(real);
-  const readable = [...read.filter((path) => granted("read", path)).map(real), ...writable];
-  return { origin: "deno", read: unique(readable), write: unique(writable) };
+  const writable = unique(roots("write"));
+  return { origin: "deno", read: unique([...roots("read"), ...writable]), write: writable };
 }
 
 /** True when the sandbox is on. */
@@ -118,17 +124,28 @@ export function isSandboxed(policy: SandboxPolicy): boolean {
   return policy.origin !== "off";
 }
 
-/** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
-function realPathOf(path: string): string {
+/**
+ * The real path of `path`: symlinks and `..` resolved. For a path that does not exist yet, the
+ * real path of its nearest existing ancestor joined with the rest — and a dangling symlink is
+ * followed to where it points, since writing through it would create the file there.
+ */
+export function realPathOf(path: string, depth = 0): string {
   const absolute = isAbsolute(path) ? path : resolve(path);
   try {
     return Deno.realPathSync(absolute);
-  } catch {
-    const parent = dirname(absolute);
-    if (parent === absolute) return absolute;
-    return realPathOf(parent) + sep +
-      absolute.slice(parent.length + (parent.endsWith(sep) ? 0 : 1));
+  } catch { /* does not exist (yet), or a dangling link */ }
+  if (depth < 40) {
+    try {
+      if (Deno.lstatSync(absolute).isSymlink) {
+        return realPathOf(resolve(dirname(absolute), Deno.readLinkSync(absolute)), depth + 1);
+      }
+    } catch { /* not there at all */ }
   }
+  const parent = dirname(absolute);
+  if (parent === absolute) return absolute;
+  const rest = absolute.slice(parent.length).replace(/^[\\/]+/, "");
+  const base = realPathOf(parent, depth + 1);
+  return base.endsWith(sep) ? base + rest : base + sep + rest;
 }
 
 function inside(path: string, directories: readonly string[]): boolean {

@@ -67,7 +67,7 @@ import { significantTokens } from "../rql/lexer.ts";
 import { quoteIdentifier, quoteLiteral } from "../sql_text.ts";
 import { condenseEngineMessage, NoctraError } from "../errors.ts";
 import { Config, duckdbMemoryLimit, parseMemory, physicalMemoryBytes } from "../config/config.ts";
-import type { ConfigValue } from "../config/schema.ts";
+import { closestKey, type ConfigValue } from "../config/schema.ts";
 import { type IOType, isRemotePath, PerformanceConfig } from "../config/performance.ts";
 import {
   checkRead,
@@ -225,12 +225,20 @@ export class QueryEngine {
     const command = parseRqlCommand(
       statement,
       (name) => this.#pathVariable(name),
-      (key) => Config.isKey(key),
+      (key) => {
+        if (Config.isKey(key)) return true;
+        // A dotted name in one of Noctra's sections is a misspelt Noctra key, not DuckDB's.
+        if (/^(duckdb\.(performance|tuning)|sqlite|hybrid|repl)\./.test(key)) {
+          throw new NoctraError(`SET ${key}: unknown setting; did you mean ${closestKey(key)}?`);
+        }
+        return false;
+      },
     );
     if (command !== null) {
       const result = await this.#runCommand(command);
       if (result !== null) return result;
     }
+    this.#checkSandbox(statement);
     const bound = this.variables.bind(statement);
     const sql = bound.sql;
     const parameters = Object.keys(bound.parameters).length === 0
@@ -240,7 +248,6 @@ export class QueryEngine {
       // No attachments: everything is DuckDB's.
       const relations = await this.#relations(sql);
       await this.#checkFiles(relations);
-      this.#checkWriteTargets(sql);
       return await this.#inDuckDB(
         relations,
         () => this.#duckdb.stream(sql, parameters, { query: relations !== null }),
@@ -265,7 +272,6 @@ export class QueryEngine {
     for (const { source, table } of referenced) {
       await this.#bridge.load({ source, table, columns: "all", filters: [] });
     }
-    this.#checkWriteTargets(sql);
     return await this.#inDuckDB(null, () => this.#duckdb.stream(sql, parameters));
   }
 
@@ -373,10 +379,15 @@ export class QueryEngine {
   }
 
   /**
-   * DuckDB does not tell reading from writing: `COPY … TO 'path'` and `EXPORT DATABASE 'dir'`
-   * targets are checked against the directories Noctra may write.
+   * The sandbox's checks on a statement's own file targets, before any engine runs it. DuckDB
+   * confines every path to the allowed directories but does not tell reading from writing, and
+   * SQLite's `VACUUM INTO` writes a file too. Checked (after an `EXPLAIN [ANALYZE]` or
+   * `PREPARE name AS` prefix): `COPY … TO target`, `ATTACH target` (read-only attachments need
+   * only read access), `EXPORT DATABASE target`, `VACUUM … INTO target`, with the target as a
+   * string, dollar-quoted string or quoted identifier; and `SET` of the settings that name files
+   * or turn the sandbox off, which are refused with a clear message.
    */
-  #checkWriteTargets(sql: string): void {
+  #checkSandbox(sql: string): void {
     if (!isSandboxed(this.sandbox)) return;
     let tokens;
     try {
@@ -384,24 +395,66 @@ export class QueryEngine {
     } catch {
       return;
     }
-    const first = tokens[0]?.kind === "word" ? tokens[0].value.toUpperCase() : "";
-    if (
-      first === "EXPORT" && tokens[1]?.value.toUpperCase() === "DATABASE" &&
-      tokens[2]?.kind === "string"
-    ) {
-      checkWrite(this.sandbox, tokens[2].value, `EXPORT DATABASE '${tokens[2].value}'`);
+    const word = (index: number) =>
+      tokens[index]?.kind === "word" ? tokens[index]!.value.toUpperCase() : "";
+    const pathAt = (index: number) => {
+      const token = tokens[index];
+      return token !== undefined &&
+          (token.kind === "string" || token.kind === "dollar_string" ||
+            token.kind === "quoted_identifier")
+        ? token.value
+        : undefined;
+    };
+    let position = 0;
+    for (;;) {
+      if (word(position) === "EXPLAIN") {
+        position += word(position + 1) === "ANALYZE" ? 2 : 1;
+      } else if (word(position) === "PREPARE") {
+        while (position < tokens.length && word(position) !== "AS") position++;
+        position++;
+      } else break;
     }
-    if (first !== "COPY") return;
+    const verb = word(position);
+    if (verb === "SET" || verb === "RESET") {
+      const name = (tokens[position + 1]?.value ?? "").toLowerCase();
+      if (
+        SANDBOX_FROZEN_SETTINGS.has(name) ||
+        SANDBOX_FROZEN_SETTINGS.has(word(position + 2).toLowerCase())
+      ) {
+        throw new NoctraError(
+          `${verb} ${name}: permission denied: the file sandbox is on (--allow-read/--allow-write/--sandbox) and settings that reach files cannot change in a running session`,
+        );
+      }
+      return;
+    }
+    if (verb === "ATTACH") {
+      let index = position + 1;
+      if (word(index) === "IF") index += 3;
+      if (word(index) === "DATABASE") index++;
+      const target = pathAt(index);
+      if (target === undefined || target === ":memory:") return;
+      const readOnly = tokens.slice(index).some((token) =>
+        token.kind === "word" && token.value.toUpperCase() === "READ_ONLY"
+      );
+      if (readOnly) checkRead(this.sandbox, target, `ATTACH '${target}'`);
+      else checkWrite(this.sandbox, target, `ATTACH '${target}' (add READ_ONLY to only read it)`);
+      return;
+    }
+    if (verb === "EXPORT" && word(position + 1) === "DATABASE") {
+      const target = pathAt(position + 2);
+      if (target !== undefined) checkWrite(this.sandbox, target, `EXPORT DATABASE '${target}'`);
+      return;
+    }
+    const into = verb === "COPY" ? "TO" : verb === "VACUUM" ? "INTO" : "";
+    if (into === "") return;
     let depth = 0;
-    for (let index = 1; index < tokens.length; index++) {
-      const token = tokens[index]!;
-      if (token.text === "(") depth++;
-      else if (token.text === ")") depth--;
-      else if (depth === 0 && token.kind === "word" && token.value.toUpperCase() === "TO") {
-        const target = tokens[index + 1];
-        if (target?.kind === "string") {
-          checkWrite(this.sandbox, target.value, `COPY … TO '${target.value}'`);
-        }
+    for (let index = position + 1; index < tokens.length; index++) {
+      const text = tokens[index]!.text;
+      if (text === "(") depth++;
+      else if (text === ")") depth--;
+      else if (depth === 0 && word(index) === into) {
+        const target = pathAt(index + 1);
+        if (target !== undefined) checkWrite(this.sandbox, target, `${verb} … ${into} '${target}'`);
         return;
       }
     }
@@ -525,7 +578,12 @@ export class QueryEngine {
       case "export":
         return await this.#runExport(command);
       case "set_config": {
-        const entry = await this.config.set(command.key, command.value!);
+        const entry = await this.config.set(command.key, command.value!).catch((error) => {
+          // A bad value in a session is a failed statement (exit 1), not a usage error.
+          throw new NoctraError((error as Error).message, undefined, {
+            cause: error,
+          });
+        });
         return { kind: "message", message: `${entry.key} = ${entry.value}` };
       }
       case "reset_config": {
@@ -1331,6 +1389,24 @@ export class QueryEngine {
 
 const performance_now = () => performance.now();
 
+/** Settings that name files or would reopen file access: frozen while the sandbox is on. */
+const SANDBOX_FROZEN_SETTINGS: ReadonlySet<string> = new Set([
+  "enable_external_access",
+  "allowed_directories",
+  "allowed_paths",
+  "temp_directory",
+  "lock_configuration",
+  "profiling_output",
+  "log_query_path",
+  "extension_directory",
+  "secret_directory",
+  "home_directory",
+  "autoinstall_known_extensions",
+  "autoload_known_extensions",
+  "allow_unsigned_extensions",
+  "allow_community_extensions",
+]);
+
 /** The part of a glob before its first wildcard, as a directory. */
 function globRoot(path: string): string {
   const wildcard = path.search(/[*?[]/);
@@ -1346,7 +1422,9 @@ function profileLine(elapsedMs: number, rows: number | undefined, threads: numbe
     const match = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
     if (match) peak = `, peak RSS ${(Number(match[1]) * 1024 / 1e6).toFixed(1)} MB`;
   } catch { /* not Linux, or not readable */ }
-  const rowText = rows === undefined ? "" : `, ${rows.toLocaleString("en-US")} rows`;
+  const rowText = rows === undefined
+    ? ""
+    : `, ${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"}`;
   return `profile: ${elapsedMs.toFixed(1)} ms${rowText}, ${threads} threads${peak}`;
 }
 
