@@ -31,6 +31,8 @@ export interface RunSpec {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly stdout: StdoutMode;
+  /** Variables added to (or overriding) the inherited environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What one run measured. */
@@ -39,6 +41,8 @@ export interface RunResult {
   readonly wallMs: number;
   /** Peak resident set size in KiB, or null when no method is available. */
   readonly peakRssKiB: number | null;
+  /** User + system CPU seconds of the child (GNU time only), else null. */
+  readonly cpuSeconds: number | null;
   readonly exitCode: number;
   readonly stdoutBytes: number;
   /** Newline (0x0A) bytes seen on stdout. */
@@ -160,7 +164,7 @@ export async function runMeasured(spec: RunSpec): Promise<RunResult> {
   let timeFile: string | undefined;
   if (method === "gnu-time") {
     timeFile = await Deno.makeTempFile({ prefix: "noctra-bench-rss-" });
-    args = ["-f", "%M", "-o", timeFile, command, ...args];
+    args = ["-f", "%M %U %S", "-o", timeFile, command, ...args];
     command = GNU_TIME;
   }
 
@@ -168,6 +172,7 @@ export async function runMeasured(spec: RunSpec): Promise<RunResult> {
   const child = new Deno.Command(command, {
     args,
     cwd: spec.cwd,
+    ...(spec.env === undefined ? {} : { env: { ...spec.env } }),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -196,17 +201,22 @@ export async function runMeasured(spec: RunSpec): Promise<RunResult> {
   if (polling !== undefined) clearInterval(polling);
 
   let peakRssKiB: number | null = method === "proc-vmhwm" ? polledKiB : null;
+  let cpuSeconds: number | null = null;
   if (timeFile !== undefined) {
-    // GNU time writes "Command exited with non-zero status N" before the value on failure.
+    // GNU time writes "Command exited with non-zero status N" before the values on failure.
     const lines = (await Deno.readTextFile(timeFile)).trim().split("\n");
-    const value = Number(lines.at(-1));
-    peakRssKiB = Number.isFinite(value) ? value : null;
+    const [rss, user, system] = (lines.at(-1) ?? "").split(" ").map(Number);
+    peakRssKiB = rss !== undefined && Number.isFinite(rss) ? rss : null;
+    if (user !== undefined && system !== undefined && Number.isFinite(user + system)) {
+      cpuSeconds = user + system;
+    }
     await Deno.remove(timeFile);
   }
 
   return {
     wallMs,
     peakRssKiB,
+    cpuSeconds,
     exitCode: status.code,
     stdoutBytes: out.bytes,
     stdoutLines: out.lines,
@@ -214,6 +224,41 @@ export async function runMeasured(spec: RunSpec): Promise<RunResult> {
     stdoutText: out.text,
     stderr: err.text ?? "",
   };
+}
+
+/** Machine-wide and own CPU time at one moment, in seconds (from `/proc`). */
+export interface CpuSnapshot {
+  /** CPU seconds all processes spent working (user, nice, system, irq, softirq, steal). */
+  readonly busy: number;
+  /** CPU seconds this process spent (user + system). */
+  readonly self: number;
+}
+
+/** Reads a {@link CpuSnapshot}, or null where `/proc` is unavailable. */
+export async function cpuSnapshot(): Promise<CpuSnapshot | null> {
+  try {
+    const ticks = await clockTicks();
+    const cpu = (await Deno.readTextFile("/proc/stat")).split("\n")[0]!.trim().split(/\s+/)
+      .slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
+    // Fields 14 and 15 of /proc/self/stat, counted after the parenthesised command name.
+    const self = (await Deno.readTextFile("/proc/self/stat")).split(") ")[1]!.split(" ");
+    return {
+      busy: (user + nice + system + irq + softirq + steal) / ticks,
+      self: (Number(self[11]) + Number(self[12])) / ticks,
+    };
+  } catch {
+    return null;
+  }
+}
+
+let cachedTicks: Promise<number> | undefined;
+
+/** `getconf CLK_TCK` (the unit of `/proc` CPU times), 100 if it cannot be asked. */
+function clockTicks(): Promise<number> {
+  cachedTicks ??= new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped" }).output()
+    .then((out) => Number(new TextDecoder().decode(out.stdout).trim()) || 100, () => 100);
+  return cachedTicks;
 }
 
 /** Median of a non-empty list (mean of the middle two for an even count). */

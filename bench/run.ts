@@ -20,6 +20,11 @@
  * is measured per run by `bench/_measure.ts` (GNU time's `ru_maxrss`, else `/proc` `VmHWM`
  * polling). MB means 10^6 bytes.
  *
+ * Every child gets a fresh, empty `XDG_STATE_HOME` and `XDG_CONFIG_HOME`, so Noctra starts as a
+ * new user would: no config file, no saved sources to restore. (A user's own
+ * `~/.local/state/noctra/sources.toml` is restored on every start and would make the figures
+ * depend on whatever that user registered.)
+ *
  * Every run's output is checked against the baseline (line and byte counts for the CSV, the
  * rows of the table for the others). Missing a target is reported, not an error: the exit code
  * is 1 only when a run failed or outputs disagree, and 2 for bad flags.
@@ -34,6 +39,8 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { ensureBenchData } from "./fetch_data.ts";
 import {
+  type CpuSnapshot,
+  cpuSnapshot,
   median,
   type RssMethod,
   rssMethod,
@@ -226,11 +233,28 @@ function runFailure(label: string, run: RunResult): string | null {
 }
 
 function logRun(scenario: string, side: string, rep: string, run: RunResult): void {
+  if (run.cpuSeconds === null) childCpuKnown = false;
+  else childCpuSeconds += run.cpuSeconds;
   console.log(
     `  ${scenario.padEnd(14)} ${side.padEnd(9)} ${rep.padEnd(8)} ${
       ms(run.wallMs).padStart(10)
     }  peak RSS ${mb(run.peakRssKiB).padStart(9)}`,
   );
+}
+
+/**
+ * Runs `body` with an environment that points `XDG_STATE_HOME` and `XDG_CONFIG_HOME` at new,
+ * empty directories, removed afterwards.
+ */
+async function withFreshProfile<T>(body: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  const home = await Deno.makeTempDir({ prefix: "noctra-bench-profile-" });
+  try {
+    await Deno.mkdir(`${home}/state`);
+    await Deno.mkdir(`${home}/config`);
+    return await body({ XDG_STATE_HOME: `${home}/state`, XDG_CONFIG_HOME: `${home}/config` });
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 }
 
 async function runScenario(scenario: Scenario): Promise<Outcome> {
@@ -239,7 +263,9 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
   console.log(`  baseline: ${displayCommand(scenario.baseline)}`);
   const problems = new Set<string>();
   const measure = (side: Side) =>
-    runMeasured({ command: DENO, args: side.args, cwd: ROOT, stdout: scenario.stdout });
+    withFreshProfile((env) =>
+      runMeasured({ command: DENO, args: side.args, cwd: ROOT, stdout: scenario.stdout, env })
+    );
   const checkPair = (noctra: RunResult, baseline: RunResult) => {
     const failures = [runFailure("Noctra", noctra), runFailure("baseline", baseline)]
       .filter((failure) => failure !== null);
@@ -323,13 +349,70 @@ interface Machine {
   readonly duckdb: string;
   readonly date: string;
   readonly rss: RssMethod;
-  /** 1/5/15-minute load averages when the bench started. */
-  readonly loadAtStart: string;
+  /** The code measured: commit and any uncommitted changes to Noctra's code. */
+  readonly code: string;
 }
 
-/** The 1/5/15-minute load averages, e.g. `0.12 0.30 0.25`. */
-function loadAverage(): string {
-  return Deno.loadavg().map((value) => value.toFixed(2)).join(" ");
+/**
+ * The commit checked out and the Noctra files that differ from it (read-only git commands;
+ * `--no-optional-locks` keeps `git status` from refreshing the index).
+ */
+async function codeVersion(): Promise<string> {
+  const commit = await commandText("git", ["rev-parse", "--short", "HEAD"]);
+  if (commit === null) return "unknown (not a git checkout)";
+  const status = await commandText("git", [
+    "--no-optional-locks",
+    "status",
+    "--porcelain",
+    "--",
+    "main.ts",
+    "mod.ts",
+    "src",
+    "deno.json",
+    "deno.lock",
+  ]);
+  // Porcelain lines are "XY path"; the output was trimmed, so the first may have lost a space.
+  const changed = (status ?? "").split("\n").map((line) => /^\s*\S{1,2}\s+(.+)$/.exec(line)?.[1])
+    .filter((path) => path !== undefined);
+  return changed.length === 0
+    ? `commit ${commit}`
+    : `commit ${commit} with uncommitted changes in ${changed.map((p) => `\`${p}\``).join(", ")}`;
+}
+
+/**
+ * Other processes above this share of the machine's CPU time (0..1) make the figures noisy:
+ * a busy CPU slows DuckDB's parallel work more than single-threaded JS.
+ */
+const BUSY_SHARE = 0.10;
+
+/** CPU seconds used by the bench's child processes (GNU time's user + system), all runs. */
+let childCpuSeconds = 0;
+/** Whether every child's CPU time was known (false without GNU time). */
+let childCpuKnown = true;
+
+/**
+ * Share (0..1) of the machine's CPU time that processes other than this one and its children
+ * used between two snapshots `wallSeconds` apart; null if unknown.
+ */
+function otherShare(
+  from: CpuSnapshot | null,
+  to: CpuSnapshot | null,
+  children: number,
+  wallSeconds: number,
+): number | null {
+  if (from === null || to === null || wallSeconds <= 0) return null;
+  const other = (to.busy - from.busy) - (to.self - from.self) - children;
+  return Math.max(0, other) / (wallSeconds * navigator.hardwareConcurrency);
+}
+
+function percent(share: number | null): string {
+  return share === null ? "n/a" : `${(share * 100).toFixed(0)}%`;
+}
+
+/** Other processes' CPU share before and during the run; see {@link otherShare}. */
+interface Interference {
+  readonly before: number | null;
+  readonly during: number | null;
 }
 
 async function commandText(command: string, args: string[]): Promise<string | null> {
@@ -365,8 +448,12 @@ async function machineFacts(): Promise<Machine> {
     duckdb: `${duckdb} (@duckdb/node-api ${nodeApi})`,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     rss: await rssMethod(),
-    loadAtStart: loadAverage(),
+    code: await codeVersion(),
   };
+}
+
+function busy(interference: Interference): boolean {
+  return (interference.before ?? 0) > BUSY_SHARE || (interference.during ?? 0) > BUSY_SHARE;
 }
 
 function rssMethodText(method: RssMethod): string {
@@ -420,7 +507,7 @@ function markdownSection(
   outcomes: readonly Outcome[],
   machine: Machine,
   argv: string,
-  loadAtEnd: string,
+  interference: Interference,
 ): string {
   const lines: string[] = [
     START_MARKER,
@@ -429,15 +516,24 @@ function markdownSection(
     `Command: \`${argv}\` (what \`deno task bench\` runs), started ${machine.date}.`,
     "",
     `Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.memory} RAM, ${machine.cpu}, ` +
-    `${machine.os}; Deno ${machine.deno}; DuckDB ${machine.duckdb}. Load average (1/5/15 min) ` +
-    `${machine.loadAtStart} at the start, ${loadAtEnd} at the end (the bench itself adds about ` +
-    "1 while it runs; more means other work shared the CPUs).",
+    `${machine.os}; Deno ${machine.deno}; DuckDB ${machine.duckdb}.`,
+    "",
+    `Code measured: ${machine.code}.`,
+    "",
+    "Other processes used " + percent(interference.before) + " of the machine's CPU time in " +
+    "the second before the run and " + percent(interference.during) + " during it (from " +
+    "`/proc/stat`, minus the bench's own and its children's CPU time)." +
+    (busy(interference)
+      ? " **Other work shared the CPUs, so these figures are noisy; rerun on a quiet machine.**"
+      : ""),
     "",
     "Each side is a fresh process (`deno run --allow-all main.ts …` for Noctra, " +
     "`deno run --allow-all bench/raw_duckdb.ts …` for the baseline), from the project root. " +
     "One discarded warm-up run of each side, then the timed runs alternate sides; times are " +
     "medians of wall time including process start-up. Stdout is a pipe the bench drains and " +
-    "discards (counting bytes and newlines). Peak RSS is the largest over the timed runs, " +
+    "discards (counting bytes and newlines). Every child gets fresh, empty `XDG_STATE_HOME` and " +
+    "`XDG_CONFIG_HOME` directories, so Noctra runs with no config file and no saved sources to " +
+    "restore. Peak RSS is the largest over the timed runs, " +
     `measured with ${rssMethodText(machine.rss)}; MB = 10^6 bytes.`,
     "",
     "| Scenario | Runs per side | Noctra median | Baseline median | Ratio | Target | Result |",
@@ -576,20 +672,44 @@ async function main(argv: readonly string[]): Promise<number> {
   const machine = await machineFacts();
   console.log(
     `Noctra bench: ${machine.nproc} CPUs, ${machine.memory}, Deno ${machine.deno}, ` +
-      `DuckDB ${machine.duckdb}, peak RSS via ${machine.rss}, load ${machine.loadAtStart}`,
+      `DuckDB ${machine.duckdb}, peak RSS via ${machine.rss}\ncode: ${machine.code}`,
   );
 
+  const idleFrom = await cpuSnapshot();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const runFrom = await cpuSnapshot();
+  const before = otherShare(idleFrom, runFrom, 0, 1);
+  console.log(`other processes' CPU share in the last second: ${percent(before)}`);
+  if (before !== null && before > BUSY_SHARE) {
+    console.log("warning: other work is running; ratios will be noisy");
+  }
+
+  const started = performance.now();
   const outcomes: Outcome[] = [];
   for (const scenario of scenarios) outcomes.push(await runScenario(scenario));
+  const interference: Interference = {
+    before,
+    during: childCpuKnown
+      ? otherShare(
+        runFrom,
+        await cpuSnapshot(),
+        childCpuSeconds,
+        (performance.now() - started) / 1000,
+      )
+      : null,
+  };
 
-  const loadAtEnd = loadAverage();
-  console.log(`\n${consoleSummary(outcomes)}\nload average at the end: ${loadAtEnd}`);
+  console.log(
+    `\n${consoleSummary(outcomes)}\nother processes' CPU share during the run: ${
+      percent(interference.during)
+    }${busy(interference) ? " (noisy: other work shared the CPUs)" : ""}`,
+  );
   const commandLine = ["deno", "run", "--allow-all", "bench/run.ts", ...argv].map(shellQuote)
     .join(" ");
   if (values["no-write"]) {
     console.log("\n--no-write: docs/BENCHMARKS.md left unchanged");
   } else {
-    await writeDocument(markdownSection(outcomes, machine, commandLine, loadAtEnd), machine);
+    await writeDocument(markdownSection(outcomes, machine, commandLine, interference), machine);
     console.log(`\nwrote the results to ${DOC_PATH}`);
   }
   return outcomes.every((outcome) => outcome.problems.length === 0) ? 0 : 1;
