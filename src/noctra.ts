@@ -17,7 +17,6 @@ import {
 import { type SplitStatement, splitStatements } from "./rql/splitter.ts";
 import { NoctraError } from "./errors.ts";
 import type { Table } from "apache-arrow";
-import { resultToArrowTable } from "./engine/arrow.ts";
 import { AttachmentRegistry } from "./session/attachment_registry.ts";
 import { Config, duckdbMemoryLimit, physicalMemoryBytes } from "./config/config.ts";
 import { isSandboxed, NO_SANDBOX, type SandboxPolicy } from "./config/sandbox.ts";
@@ -218,6 +217,8 @@ export class Noctra {
    * ```
    */
   async queryArrow(sql: string): Promise<Table> {
+    // apache-arrow is loaded on first use, so sessions that never touch Arrow start faster.
+    const { resultToArrowTable } = await import("./engine/arrow.ts");
     return await resultToArrowTable(await this.query(sql));
   }
 

@@ -41,6 +41,8 @@ export async function runScript(
     const firstLine = lineOf(script.text, statement.start);
     const started = performance.now();
     try {
+      noctra.engine.delimitedOutput = printer.settings.format === "csv" ||
+        printer.settings.format === "tsv";
       const result = await noctra.execute(statement.text);
       await printer.print(result, false);
       if (printer.settings.timer) {

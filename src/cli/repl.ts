@@ -144,6 +144,8 @@ async function runInteractive(noctra: Noctra, script: string, printer: ResultPri
   for (const statement of statements) {
     const started = performance.now();
     try {
+      noctra.engine.delimitedOutput = printer.settings.format === "csv" ||
+        printer.settings.format === "tsv";
       const result = await noctra.execute(statement.text);
       await printer.print(result, true);
       if (printer.settings.timer) {

@@ -136,21 +136,30 @@ export class DuckDBSource {
    *
    * With `query: true` (the caller knows from the parse tree that `sql` is a plain query), the
    * result is lazy: the statement is prepared (so binder errors surface now) and runs when its
-   * chunks are iterated, or through DuckDB's own writer when `copyTo` is used instead.
+   * chunks are iterated, or through DuckDB's own writer when `copyTo` is used instead. With
+   * `cacheable: true` (a plain query) the prepared statement comes from and goes to the
+   * statement cache (`stmt_cache_capacity`).
    */
   async stream(
     sql: string,
     parameters?: Parameters,
-    options: { readonly query?: boolean } = {},
+    options: { readonly query?: boolean; readonly cacheable?: boolean } = {},
   ): Promise<RowsResult | MessageResult> {
     if (options.query) return await this.#lazyQuery(sql, parameters);
-    const result = parameters === undefined
-      ? await this.#connection.stream(sql)
-      : await this.#connection.stream(
-        sql,
-        parameters.values as Record<string, DuckDBValue>,
-        parameters.types as Record<string, DuckDBType>,
-      );
+    let result: DuckDBResult;
+    if (options.cacheable && this.#cacheCapacity > 0) {
+      const prepared = await this.#preparedFor(sql);
+      bindParameters(prepared, parameters);
+      result = await prepared.stream();
+    } else {
+      result = parameters === undefined
+        ? await this.#connection.stream(sql)
+        : await this.#connection.stream(
+          sql,
+          parameters.values as Record<string, DuckDBValue>,
+          parameters.types as Record<string, DuckDBType>,
+        );
+    }
     if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
       // Drain so the statement completes; DDL and SET report no rows worth showing.
       const changed = await finishChangeResult(result);

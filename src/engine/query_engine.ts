@@ -18,7 +18,8 @@
 import { StatementType, VARCHAR } from "@duckdb/node-api";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { runExport } from "./export.ts";
-import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "./arrow.ts";
+/** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */
+const arrow = () => import("./arrow.ts");
 import { type SessionVariable, VariableStore } from "../rql/variables.ts";
 import { textOf } from "../render/values.ts";
 import {
@@ -250,7 +251,11 @@ export class QueryEngine {
       await this.#checkFiles(relations);
       return await this.#inDuckDB(
         relations,
-        () => this.#duckdb.stream(sql, parameters, { query: relations !== null }),
+        () =>
+          this.#duckdb.stream(sql, parameters, {
+            query: relations !== null && this.delimitedOutput,
+            cacheable: relations !== null,
+          }),
       );
     }
     const transaction = await this.#transactionVerb(sql);
@@ -489,6 +494,13 @@ export class QueryEngine {
   /** The session's variables (`LET`, `--var`). */
   readonly variables: VariableStore = new VariableStore();
 
+  /**
+   * The consumer will write CSV/TSV: queries then come back lazily (prepared, not yet run) with
+   * `copyTo`, so DuckDB's own writer can produce the output. Otherwise a query runs at once —
+   * one bind instead of two, which matters for files DuckDB must sniff.
+   */
+  delimitedOutput = false;
+
   /** Replace existing EXPORT targets without OVERWRITE (`--force`). */
   forceOverwrite = false;
 
@@ -661,10 +673,11 @@ export class QueryEngine {
         checkWrite: (path) => checkWrite(this.sandbox, path, `EXPORT TO '${command.path}'`),
         prepareQuery: (query) => this.#prepareDuckDBQuery(query),
         streamQuery: async (query) => {
-          const result = await this.#duckdb.stream(query, parameters, { query: true });
+          const result = await this.#duckdb.stream(query, parameters);
           return result as RowsResult;
         },
-        writeArrow: async (result, path) => (await writeArrowIpcFile(result, path)).rows,
+        writeArrow: async (result, path) =>
+          (await (await arrow()).writeArrowIpcFile(result, path)).rows,
       },
       { ...command, query: bound.sql },
       parameters,
@@ -719,7 +732,7 @@ export class QueryEngine {
     if (kind === "arrow") {
       // DuckDB here has no arrow extension: the file is read into a table (not a lazy view).
       if (options.length > 0) throw new NoctraError(`${context}: Arrow files take no OPTIONS`);
-      await loadArrowIpcIntoDuckDB(this.#duckdb, path, {
+      await (await arrow()).loadArrowIpcIntoDuckDB(this.#duckdb, path, {
         catalog: "memory",
         schema: "main",
         name: alias,
@@ -1112,7 +1125,11 @@ export class QueryEngine {
     await this.#checkFiles(relations);
     return await this.#inDuckDB(
       relations,
-      () => this.#duckdb.stream(statement, parameters, { query: true }),
+      () =>
+        this.#duckdb.stream(statement, parameters, {
+          query: this.delimitedOutput,
+          cacheable: true,
+        }),
     );
   }
 
@@ -1197,7 +1214,7 @@ export class QueryEngine {
       };
     }
     await this.#prepareDuckDBQuery(query);
-    const result = await this.#duckdb.stream(query, parameters, { query: true });
+    const result = await this.#duckdb.stream(query, parameters);
     if (result.kind !== "rows") {
       throw new NoctraError(`${head.target.join(".")}: the source query returns no rows`);
     }
@@ -1349,7 +1366,11 @@ export class QueryEngine {
     const info = Deno.statSync(name);
     const signature = `${absolutePath(name)}:${info.size}:${info.mtime?.getTime() ?? 0}`;
     if (this.#arrowTables.get(name) === signature) return;
-    await loadArrowIpcIntoDuckDB(this.#duckdb, name, { catalog: "memory", schema: "main", name });
+    await (await arrow()).loadArrowIpcIntoDuckDB(this.#duckdb, name, {
+      catalog: "memory",
+      schema: "main",
+      name,
+    });
     this.#arrowTables.set(name, signature);
   }
 
