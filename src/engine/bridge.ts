@@ -177,6 +177,16 @@ export class Bridge {
       );
     const filters = materialize ? [] : request.filters;
     const rows = await this.#copy(source, table, columns, wanted, filters);
+    if (filters.length === 0 && rows !== rowCount) {
+      // Deno's node:sqlite ends an iteration quietly when SQLite fails mid-way (a damaged page,
+      // an interrupt): a short copy is an error, never a silently smaller table.
+      await this.#duckdb.run(
+        `DELETE FROM ${quoteIdentifier(source.alias)}.main.${quoteIdentifier(table)}`,
+      );
+      throw new NoctraError(
+        `bridge of ${source.alias}.${table}: SQLite stopped after ${rows} of ${rowCount} rows without reporting why (is ${source.path} damaged?); nothing was bridged`,
+      );
+    }
     if (materialize) this.#cache.set(key, { source, signature, rows, loadedAt: Date.now() });
     return { rows, cached: false };
   }

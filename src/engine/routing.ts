@@ -11,9 +11,6 @@
 /** The routing strategies. */
 export type RoutingStrategy = "auto" | "duckdb" | "sqlite";
 
-/** Names accepted by `--engine` and `:engine`: `hybrid` is `auto`. */
-export const ENGINE_NAMES: readonly string[] = ["hybrid", "auto", "duckdb", "sqlite"];
-
 /** The strategy for an `--engine`/`:engine` name, or undefined for an unknown name. */
 export function strategyFromName(name: string): RoutingStrategy | undefined {
   switch (name.toLowerCase()) {
