@@ -45,7 +45,10 @@ import { uniqueNames } from "./render/values.ts";
 
 /** Options for {@link Noctra.open}. */
 export interface NoctraOptions {
-  /** Files to register as views before the first statement, as `USE 'path'` does. */
+  /**
+   * Files to register as views before the first statement, as `USE 'path'` does, for this
+   * session only (not saved in the registry).
+   */
   readonly files?: readonly string[];
   /**
    * Settings (docs/CONFIG.md): `Config.load({ path, flags })` reads a TOML file and flags;
@@ -123,7 +126,8 @@ export class Noctra {
     if (options.strategy !== undefined) engine.strategy = options.strategy;
     const noctra = new Noctra(duckdb, engine, await engine.restore());
     try {
-      for (const file of options.files ?? []) await noctra.use(file);
+      // Files named when opening belong to this session: they are not saved in the registry.
+      for (const file of options.files ?? []) await engine.useFile(file, undefined, [], false);
     } catch (error) {
       noctra.close();
       throw error;

@@ -285,3 +285,18 @@ Deno.test("reader OPTIONS and normalized absolute paths survive a restart", asyn
     "id,rate\n1001,.097\n1003,.091\nn\n3376\n",
   );
 });
+
+Deno.test("files named on the command line are views for that session only", async () => {
+  const stateHome = await Deno.makeTempDir({ prefix: "noctra-state-" });
+  const first = await runNoctra(
+    ["fixtures/penguins.parquet", "--format", "csv", "-c", "SELECT count(*) AS n FROM penguins"],
+    { stateHome },
+  );
+  deepStrictEqual(first, { code: 0, stdout: "n\n344\n", stderr: "" });
+  const second = await runNoctra(["--format", "csv", "-c", "SHOW SOURCES"], { stateHome });
+  deepStrictEqual(second, {
+    code: 0,
+    stdout: "alias,kind,path,engine,read_only,status\n",
+    stderr: "",
+  });
+});

@@ -556,8 +556,9 @@ export class QueryEngine {
     path: string,
     alias?: string,
     options: readonly ReaderOption[] = [],
+    save = true,
   ): Promise<MessageResult> {
-    return await this.#runUse({ kind: "use_file", path, alias, options });
+    return await this.#runUse({ kind: "use_file", path, alias, options }, save);
   }
 
   /** Asks the running statement to stop. */
@@ -702,7 +703,7 @@ export class QueryEngine {
     await this.#checkFiles(relations);
   }
 
-  async #runUse(command: UseFileCommand): Promise<MessageResult> {
+  async #runUse(command: UseFileCommand, save = true): Promise<MessageResult> {
     if (isSqlitePath(command.path)) {
       return await this.#runAttach({
         kind: "attach",
@@ -712,9 +713,9 @@ export class QueryEngine {
         readOnly: false,
         create: false,
         sql: "",
-      }) as MessageResult;
+      }, save) as MessageResult;
     }
-    const view = await this.#createFileView(command.path, command.alias, command.options, true);
+    const view = await this.#createFileView(command.path, command.alias, command.options, save);
     return { kind: "message", message: `view ${view.alias} → ${view.path} (${view.kind})` };
   }
 
@@ -761,7 +762,7 @@ export class QueryEngine {
     return view;
   }
 
-  async #runAttach(command: AttachCommand): Promise<MessageResult | null> {
+  async #runAttach(command: AttachCommand, save = true): Promise<MessageResult | null> {
     const path = absolutePath(command.path);
     let sqlite = command.type === "SQLITE";
     if (command.type === undefined) {
@@ -788,7 +789,7 @@ export class QueryEngine {
       return null;
     }
     const alias = command.alias ?? defaultAlias(command.path);
-    const source = await this.#attachSqlite(path, alias, command.readOnly, command.create, true);
+    const source = await this.#attachSqlite(path, alias, command.readOnly, command.create, save);
     const tables = source.relations().length;
     return {
       kind: "message",
