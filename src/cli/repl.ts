@@ -7,7 +7,8 @@
  */
 import { createInterface, type Interface } from "node:readline";
 import process from "node:process";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { noctraPath } from "../session/xdg.ts";
 import type { Noctra } from "../noctra.ts";
 import { endsWithCompleteStatement, splitStatements } from "../rql/splitter.ts";
 import { describeError } from "../errors.ts";
@@ -24,16 +25,7 @@ export const CONTINUATION_PROMPT = "   ...> ";
  * the environment cannot be read (no `--allow-env`) or names no home, so history is off.
  */
 export function historyPath(): string | undefined {
-  try {
-    // Ask nothing: without a grant history is simply off (no permission prompt at start).
-    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return undefined;
-    const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
-    const stateHome = Deno.env.get("XDG_STATE_HOME") ||
-      (home === undefined ? undefined : join(home, ".local", "state"));
-    return stateHome === undefined ? undefined : join(stateHome, "noctra", "history");
-  } catch {
-    return undefined;
-  }
+  return noctraPath("state", "history");
 }
 
 function loadHistory(path: string | undefined, size: number): string[] {

@@ -10,7 +10,7 @@
  * @module
  */
 import { parse, TomlError } from "smol-toml";
-import { join } from "node:path";
+import { noctraPath } from "../session/xdg.ts";
 import { EXIT_USAGE, NoctraError } from "../errors.ts";
 import { closestKey, type ConfigValue, KEYS, type KeySpec, keySpec } from "./schema.ts";
 
@@ -180,15 +180,7 @@ function requireSpec(key: string): KeySpec {
 
 /** `$XDG_CONFIG_HOME/noctra/config.toml`, default `~/.config/noctra/config.toml`. */
 export function defaultConfigPath(): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return undefined;
-    const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
-    const configHome = Deno.env.get("XDG_CONFIG_HOME") ||
-      (home === undefined ? undefined : join(home, ".config"));
-    return configHome === undefined ? undefined : join(configHome, "noctra", "config.toml");
-  } catch {
-    return undefined;
-  }
+  return noctraPath("config", "config.toml");
 }
 
 function readEnvironment(): Record<string, string | undefined> {

@@ -738,21 +738,16 @@ export class QueryEngine {
         schema: "main",
         name: alias,
       });
-      const view: FileView = { alias, path, kind, options };
-      this.#fileViews.set(alias.toLowerCase(), view);
-      this.#missing.delete(alias.toLowerCase());
-      this.#forgotten.delete(alias.toLowerCase());
-      if (save) this.#saveRegistry();
-      return view;
-    }
-    const reader = readerCall(path, kind, options);
-    try {
-      // DuckDB cannot bind parameters inside a view body, so the path is a quoted literal.
-      await this.#duckdb.run(
-        `CREATE OR REPLACE VIEW memory.main.${quoteIdentifier(alias)} AS SELECT * FROM ${reader}`,
-      );
-    } catch (error) {
-      throw new NoctraError(`${context}: ${firstLine(error)}`, undefined, { cause: error });
+    } else {
+      const reader = readerCall(path, kind, options);
+      try {
+        // DuckDB cannot bind parameters inside a view body, so the path is a quoted literal.
+        await this.#duckdb.run(
+          `CREATE OR REPLACE VIEW memory.main.${quoteIdentifier(alias)} AS SELECT * FROM ${reader}`,
+        );
+      } catch (error) {
+        throw new NoctraError(`${context}: ${firstLine(error)}`, undefined, { cause: error });
+      }
     }
     const view: FileView = { alias, path, kind, options };
     this.#fileViews.set(alias.toLowerCase(), view);

@@ -11,7 +11,8 @@
  * @module
  */
 import { parse, stringify } from "smol-toml";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { noctraPath } from "./xdg.ts";
 
 /** Kinds of registered sources: file kinds, and `sqlite` for attachments. */
 export type SourceKind = "csv" | "tsv" | "json" | "ndjson" | "parquet" | "arrow" | "sqlite";
@@ -58,15 +59,7 @@ export class AttachmentRegistry {
    * undefined when the environment may not be read or names no home directory.
    */
   static defaultPath(): string | undefined {
-    try {
-      if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return undefined;
-      const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
-      const stateHome = Deno.env.get("XDG_STATE_HOME") ||
-        (home === undefined ? undefined : join(home, ".local", "state"));
-      return stateHome === undefined ? undefined : join(stateHome, "noctra", "sources.toml");
-    } catch {
-      return undefined;
-    }
+    return noctraPath("state", "sources.toml");
   }
 
   /** Reads the registered sources; a missing file is an empty registry. Never throws. */
