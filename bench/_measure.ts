@@ -299,3 +299,21 @@ export function shellQuote(argument: string): string {
   if (!/["$`\\!]/.test(argument)) return `"${argument}"`;
   return `'${argument.replaceAll("'", `'"'"'`)}'`;
 }
+
+/**
+ * `text` with the part between `startMarker` and `endMarker` (markers included) replaced by
+ * `section`, which should carry both markers; appended at the end when the markers are missing.
+ * Each benchmark owns one section of docs/BENCHMARKS.md this way.
+ */
+export function replaceSection(
+  text: string,
+  startMarker: string,
+  endMarker: string,
+  section: string,
+): string {
+  const start = text.indexOf(startMarker);
+  const end = start === -1 ? -1 : text.indexOf(endMarker, start);
+  return start !== -1 && end !== -1
+    ? text.slice(0, start) + section + text.slice(end + endMarker.length)
+    : `${text.trimEnd()}\n\n${section}\n`;
+}

@@ -61,6 +61,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { Noctra } from "../mod.ts";
 import {
   median,
+  replaceSection,
   type RssMethod,
   rssMethod,
   runMeasured,
@@ -1129,13 +1130,7 @@ async function writeDocument(section: string): Promise<void> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     text = "# Benchmarks\n";
   }
-  const start = text.indexOf(START_MARKER);
-  const end = start === -1 ? -1 : text.indexOf(END_MARKER, start);
-  if (start !== -1 && end !== -1) {
-    text = text.slice(0, start) + section + text.slice(end + END_MARKER.length);
-  } else {
-    text = `${text.trimEnd()}\n\n${section}\n`;
-  }
+  text = replaceSection(text, START_MARKER, END_MARKER, section);
   await Deno.writeTextFile(DOC_PATH, text);
 }
 

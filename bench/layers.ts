@@ -17,7 +17,7 @@
 import { parseArgs } from "node:util";
 import { Noctra } from "../mod.ts";
 import { Config } from "../src/config/config.ts";
-import { median } from "./_measure.ts";
+import { median, replaceSection } from "./_measure.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -163,11 +163,6 @@ if (!values["no-write"]) {
   const start = "<!-- bench:layers:start -->";
   const end = "<!-- bench:layers:end -->";
   let text = await Deno.readTextFile(path).catch(() => "# Benchmarks\n");
-  const section = `${start}\n${lines.join("\n")}\n${end}`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  text = from >= 0 && to > from
-    ? text.slice(0, from) + section + text.slice(to + end.length)
-    : text.trimEnd() + "\n\n" + section + "\n";
+  text = replaceSection(text, start, end, `${start}\n${lines.join("\n")}\n${end}`);
   await Deno.writeTextFile(path, text);
 }

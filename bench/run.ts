@@ -42,6 +42,7 @@ import {
   type CpuSnapshot,
   cpuSnapshot,
   median,
+  replaceSection,
   type RssMethod,
   rssMethod,
   runMeasured,
@@ -620,13 +621,7 @@ async function writeDocument(section: string, machine: Machine): Promise<void> {
     await Deno.mkdir(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true });
     text = introduction(machine);
   }
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER, start === -1 ? 0 : start);
-  if (start !== -1 && end !== -1) {
-    text = text.slice(0, start) + section + text.slice(end + END_MARKER.length);
-  } else {
-    text = `${text.trimEnd()}\n\n${section}\n`;
-  }
+  text = replaceSection(text, START_MARKER, END_MARKER, section);
   await Deno.writeTextFile(DOC_PATH, text);
 }
 
