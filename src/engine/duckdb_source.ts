@@ -16,6 +16,7 @@ import {
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
+  ResultReturnType,
   StatementType,
 } from "@duckdb/node-api";
 import type {
@@ -145,7 +146,9 @@ export class DuckDBSource {
     parameters?: Parameters,
     options: { readonly query?: boolean; readonly cacheable?: boolean } = {},
   ): Promise<RowsResult | MessageResult> {
+    this.#interrupted = false;
     if (options.query) return await this.#lazyQuery(sql, parameters);
+    const failure = (rows: number) => this.#streamFailure(sql, parameters, rows);
     let result: DuckDBResult;
     if (options.cacheable && this.#cacheCapacity > 0) {
       const prepared = await this.#preparedFor(sql);
@@ -162,24 +165,25 @@ export class DuckDBSource {
     }
     if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
       // Drain so the statement completes; DDL and SET report no rows worth showing.
-      const changed = await finishChangeResult(result);
+      const changed = await finishChangeResult(result, failure);
       return changed === undefined
         ? { kind: "message", message: "" }
         : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
     }
-    return streamingRows(result);
+    return streamingRows(result, failure);
   }
 
   async #lazyQuery(sql: string, parameters: Parameters | undefined): Promise<RowsResult> {
     const prepared = await this.#preparedFor(sql);
     bindParameters(prepared, parameters);
+    const failure = (rows: number) => this.#streamFailure(sql, parameters, rows);
     const types = [];
     for (let index = 0; index < prepared.columnCount; index++) {
       types.push(prepared.columnTypeId(index));
     }
     if (types.includes(DuckDBTypeId.INVALID)) {
       // A column whose type depends on a parameter is typed only when the statement runs.
-      return streamingRows(await prepared.stream());
+      return streamingRows(await prepared.stream(), failure);
     }
     const columns: ColumnInfo[] = [];
     for (let index = 0; index < prepared.columnCount; index++) {
@@ -201,7 +205,7 @@ export class DuckDBSource {
       chunks: async function* () {
         start();
         const result = await prepared.stream();
-        yield* streamingRows(result).chunks();
+        yield* streamingRows(result, failure).chunks();
       },
       // DuckDB's own writer needs a FIFO outside the sandbox: chunks are rendered instead.
       ...(this.#sandboxed ? {} : {
@@ -318,7 +322,57 @@ export class DuckDBSource {
 
   /** Asks DuckDB to stop the running statement (`connection.interrupt()`); it then throws. */
   interrupt(): void {
-    if (!this.#closed) this.#connection.interrupt();
+    if (this.#closed) return;
+    this.#interrupted = true;
+    this.#connection.interrupt();
+  }
+
+  /** Set by {@link interrupt}, cleared when the next statement starts. */
+  #interrupted = false;
+
+  /**
+   * The error of a streaming result that DuckDB ended early.
+   *
+   * DuckDB's streaming C API ends a failed result like a finished one (`duckdb_fetch_chunk`
+   * returns no chunk either way) and `@duckdb/node-bindings` does not expose
+   * `duckdb_result_error`, so the failure is seen from the result's return type, which DuckDB
+   * reports as `INVALID` once the result holds an error (`duckdb_result_return_type`). The
+   * error's text is then recovered by running the same statement again, materialized, inside a
+   * transaction that is rolled back, so nothing it does persists: a failure that depends on
+   * the data (a bad value, a failing cast, malformed JSON) fails again with DuckDB's own
+   * message. An interrupt is reported as DuckDB reports it. Inside a transaction the user
+   * opened, DuckDB has already aborted that transaction, so the statement cannot be run again:
+   * the error then says so.
+   */
+  async #streamFailure(
+    sql: string,
+    parameters: Parameters | undefined,
+    rowsDelivered: number,
+  ): Promise<Error> {
+    const after = `after ${rowsDelivered} rows`;
+    if (this.#interrupted) return new NoctraError(`INTERRUPT Error: Interrupted! (${after})`);
+    try {
+      await this.#connection.run("BEGIN TRANSACTION");
+    } catch {
+      return new NoctraError(
+        `the query failed ${after} and DuckDB aborted the open transaction without giving the cause; run ROLLBACK, then run the query outside the transaction to see it`,
+      );
+    }
+    try {
+      const prepared = await this.#prepareBound(sql, parameters);
+      try {
+        await prepared.run();
+      } finally {
+        prepared.destroySync();
+      }
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    } finally {
+      await this.#connection.run("ROLLBACK").catch(() => {});
+    }
+    return new NoctraError(
+      `the query failed ${after}: DuckDB ended the result with an error it did not report, and running the query again did not fail (a transient failure such as memory or I/O pressure); run it again`,
+    );
   }
 
   /** Closes the connection and the instance. Safe to call twice. */
@@ -344,7 +398,21 @@ function bindParameters(
   }
 }
 
-async function finishChangeResult(result: DuckDBResult): Promise<number | undefined> {
+/** Builds the error of a stream that DuckDB ended early, given the rows delivered before. */
+type StreamFailure = (rowsDelivered: number) => Promise<Error>;
+
+/**
+ * True when DuckDB ended `result` because of an error: a failed result reports
+ * `ResultReturnType.INVALID` (`duckdb_result_return_type`), a finished one keeps its type.
+ */
+function endedWithError(result: DuckDBResult): boolean {
+  return result.returnType === ResultReturnType.INVALID;
+}
+
+async function finishChangeResult(
+  result: DuckDBResult,
+  failure: StreamFailure,
+): Promise<number | undefined> {
   const statement = result.statementType;
   const counts = statement === StatementType.INSERT || statement === StatementType.UPDATE ||
     statement === StatementType.DELETE || statement === StatementType.MERGE_INTO;
@@ -352,7 +420,10 @@ async function finishChangeResult(result: DuckDBResult): Promise<number | undefi
     // The end of a result is an empty chunk (or null), not only null.
     for (;;) {
       const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) return undefined;
+      if (chunk === null || chunk.rowCount === 0) {
+        if (endedWithError(result)) throw await failure(0);
+        return undefined;
+      }
     }
   }
   // DuckDB reports changed rows as a one-row "Count" result for these statements.
@@ -362,10 +433,16 @@ async function finishChangeResult(result: DuckDBResult): Promise<number | undefi
       changed += Number(chunk.getColumnVector(0).getItem(row) ?? 0);
     }
   }
+  if (endedWithError(result)) throw await failure(0);
   return changed;
 }
 
-function streamingRows(result: DuckDBResult): RowsResult {
+/**
+ * The rows of a streaming result, fetched chunk by chunk as the consumer iterates. When DuckDB
+ * ends the result because of an error, the iteration throws that error (see
+ * {@link DuckDBSource}'s `#streamFailure`) instead of ending as if the result were complete.
+ */
+function streamingRows(result: DuckDBResult, failure: StreamFailure): RowsResult {
   const columns: ColumnInfo[] = [];
   for (let index = 0; index < result.columnCount; index++) {
     const type = result.columnType(index);
@@ -382,9 +459,14 @@ function streamingRows(result: DuckDBResult): RowsResult {
     async *chunks() {
       if (consumed) return;
       consumed = true;
+      let delivered = 0;
       for (;;) {
         const chunk = await result.fetchChunk();
-        if (chunk === null || chunk.rowCount === 0) return;
+        if (chunk === null || chunk.rowCount === 0) {
+          if (endedWithError(result)) throw await failure(delivered);
+          return;
+        }
+        delivered += chunk.rowCount;
         const vectors = [];
         for (let index = 0; index < chunk.columnCount; index++) {
           vectors.push(chunk.getColumnVector(index));
