@@ -215,7 +215,7 @@ export class SQLiteSource {
       }
     }
     returnArrays(statement);
-    const pages = pagesOf(this.alias, statement, bound);
+    const pages = this.#verifiedPages(sql, statement, bound);
     // Expressions have no declared type: SQLite knows only each value's storage class, so the
     // first page's values name the column's type (INTEGER, REAL, TEXT, BLOB).
     const first = pages.next();
@@ -229,6 +229,66 @@ export class SQLiteSource {
       for (const page of pages) yield chunkOf(page, declared.length);
     }
     return { kind: "rows", columns, chunks };
+  }
+
+  /**
+   * Pages of `statement`'s rows that end only when SQLite finished the statement.
+   *
+   * Deno's `node:sqlite` ends `StatementSync.iterate()` quietly when a step fails (integer
+   * overflow, malformed JSON, SQLITE_BUSY, a damaged page): the iterator's `next()` discards
+   * the error and reports `done` (ext/node/ops/sqlite/statement.rs). `all()` and `get()` do
+   * report errors. So a query (anything SQLite accepts as a subquery: SELECT, VALUES, WITH …
+   * SELECT) is streamed with `iterate()` and, once it ends after `n` rows, checked with
+   * `SELECT * FROM (query) LIMIT 1 OFFSET n` through `get()`: that re-runs the query up to row
+   * `n` and fails with SQLite's own error where the iteration stopped early, or finds a row
+   * SQLite did not deliver (an unexplained stop: an error too), or finds none (complete). The
+   * check costs a second pass over the rows up to the end. Other statements with results
+   * (`INSERT … RETURNING`, `PRAGMA`) run once through `all()`, which reports errors, and are
+   * paged from memory.
+   */
+  *#verifiedPages(
+    sql: string,
+    statement: StatementSync,
+    bound: readonly unknown[],
+  ): Generator<Cell[][]> {
+    let check: StatementSync | undefined;
+    try {
+      // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
+      check = this.#db.prepare(`SELECT * FROM (${sql}\n) LIMIT 1 OFFSET ?`);
+    } catch {
+      check = undefined;
+    }
+    if (check === undefined) {
+      let rows: Cell[][];
+      try {
+        rows = statement.all(...(bound as never[])) as unknown as Cell[][];
+      } catch (error) {
+        throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
+      }
+      for (let offset = 0; offset < rows.length; offset += SQLITE_PAGE_ROWS) {
+        yield rows.slice(offset, offset + SQLITE_PAGE_ROWS);
+      }
+      return;
+    }
+    let delivered = 0;
+    for (const page of pagesOf(this.alias, statement, bound as readonly Cell[])) {
+      delivered += page.length;
+      yield page;
+    }
+    let missed: unknown;
+    try {
+      const named = bound[0] as Record<string, unknown> | undefined;
+      missed = named === undefined
+        ? check.get(BigInt(delivered))
+        : check.get(named as never, BigInt(delivered));
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
+    }
+    if (missed !== undefined) {
+      throw new NoctraError(
+        `SQLite (${this.alias}) stopped after ${delivered} rows without reporting why; the result is incomplete (is ${this.path} damaged or being rewritten?)`,
+      );
+    }
   }
 
   /**
