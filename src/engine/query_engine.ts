@@ -115,8 +115,8 @@ export class QueryEngine {
   readonly #arrowTables = new Map<string, string>();
   /** Aliases DETACHed in this session, so saving does not bring them back from the file. */
   readonly #forgotten = new Set<string>();
-  /** SQLite sources that joined the open transaction; null outside a transaction. */
-  #transaction: Set<SQLiteSource> | null = null;
+  /** What the open transaction has touched; null outside a transaction. */
+  #transaction: OpenTransaction | null = null;
   /** Which engine runs statements. */
   strategy: RoutingStrategy = "auto";
 
@@ -245,9 +245,12 @@ export class QueryEngine {
     const parameters = Object.keys(bound.parameters).length === 0
       ? undefined
       : { values: bound.parameters, types: bound.types };
+    const transaction = await this.#transactionVerb(sql);
+    if (transaction !== null) return this.#runTransaction(transaction, sql);
     if (this.#sqlite.size === 0 && this.strategy !== "sqlite") {
       // No attachments: everything is DuckDB's.
       const relations = await this.#relations(sql);
+      if (relations === null) await this.#claimDuckDBWrite(sql);
       await this.#checkFiles(relations);
       return await this.#inDuckDB(
         relations,
@@ -258,8 +261,6 @@ export class QueryEngine {
           }),
       );
     }
-    const transaction = await this.#transactionVerb(sql);
-    if (transaction !== null) return this.#runTransaction(transaction, sql);
     const relations = await this.#relations(sql);
     if (relations !== null) return await this.#runSelect(sql, relations, parameters);
     const head = statementHead(sql);
@@ -274,6 +275,8 @@ export class QueryEngine {
     // A DuckDB statement that reads SQLite tables (CREATE TABLE local AS …, COPY (…) TO, …):
     // DuckDB's parser gives no tree for it, so the qualified names in its tokens say which.
     const referenced = this.#sqliteTablesNamedIn(sql);
+    await this.#claimDuckDBWrite(sql);
+    if (referenced.length > 0) this.#claimBridge(referenced);
     for (const { source, table } of referenced) {
       await this.#bridge.load({ source, table, columns: "all", filters: [] });
     }
@@ -851,7 +854,7 @@ export class QueryEngine {
     }
     const source = this.#sqlite.get(key);
     if (source !== undefined) {
-      if (this.#transaction?.has(source)) {
+      if (this.#transaction?.sqlite.has(source)) {
         throw new NoctraError(
           `DETACH ${command.alias}: a transaction is open on it; COMMIT or ROLLBACK first`,
         );
@@ -1133,6 +1136,7 @@ export class QueryEngine {
     statement: string,
     tables: readonly { source: SQLiteSource; table: string }[],
   ): Promise<void> {
+    this.#claimBridge(tables);
     const tree = await this.#duckdb.parseTree(statement);
     for (const { source, table } of tables) {
       const columns = source.columns(table);
@@ -1303,14 +1307,15 @@ export class QueryEngine {
         throw new NoctraError("BEGIN: a transaction is already open; COMMIT or ROLLBACK it first");
       }
       await this.#duckdb.run(statement);
-      this.#transaction = new Set();
+      this.#transaction = { sqlite: new Set(), wroteDuckDB: false, bridged: false };
       return { kind: "message", message: "transaction started" };
     }
-    const joined = this.#transaction;
-    if (joined === null) throw new NoctraError(`${verb.toUpperCase()}: no transaction is open`);
+    const open = this.#transaction;
+    if (open === null) throw new NoctraError(`${verb.toUpperCase()}: no transaction is open`);
     this.#transaction = null;
+    if (open.bridged) this.#bridge.dropCache();
     const failures: string[] = [];
-    for (const source of joined) {
+    for (const source of open.sqlite) {
       try {
         source.exec(verb === "commit" ? "COMMIT" : "ROLLBACK");
         source.noteWrite();
@@ -1324,10 +1329,68 @@ export class QueryEngine {
     return { kind: "message", message: verb === "commit" ? "committed" : "rolled back" };
   }
 
+  /**
+   * Enrols a SQLite write in the open transaction (BEGIN on that database). DuckDB and SQLite —
+   * and two SQLite files, each on its own connection — commit separately, so one transaction
+   * may write to one engine only: a write that would make it span a second one is refused
+   * before anything is written. Throws {@link NoctraError}.
+   */
   #joinTransaction(source: SQLiteSource): void {
-    if (this.#transaction === null || this.#transaction.has(source)) return;
+    const open = this.#transaction;
+    if (open === null || open.sqlite.has(source)) return;
+    const other = open.wroteDuckDB ? "DuckDB" : open.sqlite.size > 0
+      ? `SQLite database ${[...open.sqlite][0]!.alias}`
+      : undefined;
+    if (other !== undefined) {
+      throw spanningTransaction(`SQLite database ${source.alias}`, other);
+    }
     source.exec("BEGIN");
-    this.#transaction.add(source);
+    open.sqlite.add(source);
+  }
+
+  /**
+   * Inside a transaction, notes a statement DuckDB will run that may write (anything but a
+   * query, SET, PRAGMA, CALL or EXPLAIN, by DuckDB's own statement type), and refuses it when
+   * the transaction already wrote to SQLite or copied SQLite tables into DuckDB (DuckDB allows
+   * writes to one database per transaction, and the bridge writes its copies). Outside a
+   * transaction it does nothing. Throws {@link NoctraError}.
+   */
+  async #claimDuckDBWrite(sql: string): Promise<void> {
+    const open = this.#transaction;
+    if (open === null || open.wroteDuckDB) return;
+    let types: StatementType[];
+    try {
+      types = await this.#duckdb.statementTypes(sql);
+    } catch {
+      return; // DuckDB reports the error itself when the statement runs.
+    }
+    if (types.every((type) => DUCKDB_READ_STATEMENTS.has(type))) return;
+    if (open.sqlite.size > 0) {
+      throw spanningTransaction("DuckDB", `SQLite database ${[...open.sqlite][0]!.alias}`);
+    }
+    if (open.bridged) {
+      throw new NoctraError(
+        "this statement writes to DuckDB, but earlier in this transaction a query read SQLite tables, which Noctra copies into DuckDB to join them; DuckDB allows writes to one database per transaction, so it would fail. Nothing was written: COMMIT or ROLLBACK first, or make DuckDB writes before reading SQLite tables in a transaction",
+      );
+    }
+    open.wroteDuckDB = true;
+  }
+
+  /**
+   * Inside a transaction, notes that SQLite tables are about to be copied into DuckDB for a
+   * query (the bridge writes them into DuckDB); refused once the transaction wrote to DuckDB,
+   * where DuckDB would reject the copy. Throws {@link NoctraError}.
+   */
+  #claimBridge(tables: readonly { source: SQLiteSource; table: string }[]): void {
+    const open = this.#transaction;
+    if (open === null) return;
+    if (open.wroteDuckDB) {
+      const names = tables.map(({ source, table }) => `${source.alias}.${table}`).join(", ");
+      throw new NoctraError(
+        `this query reads SQLite table ${names}, which Noctra copies into DuckDB to run it, and DuckDB allows writes to one database per transaction — this one already wrote to DuckDB. Run the query before the transaction's first DuckDB write, or after COMMIT`,
+      );
+    }
+    open.bridged = true;
   }
 
   // ---- files and registry ------------------------------------------------------------------
@@ -1425,6 +1488,36 @@ const SANDBOX_FROZEN_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /** The part of a glob before its first wildcard, as a directory. */
+/** What an open transaction has touched (see `QueryEngine`'s transaction rules). */
+interface OpenTransaction {
+  /** SQLite databases written in the transaction (each has its own BEGIN). */
+  readonly sqlite: Set<SQLiteSource>;
+  /** A DuckDB statement that may write ran in the transaction. */
+  wroteDuckDB: boolean;
+  /** The bridge copied SQLite tables into DuckDB in the transaction. */
+  bridged: boolean;
+}
+
+/** DuckDB statement types that write no data and so do not tie a transaction to DuckDB. */
+const DUCKDB_READ_STATEMENTS: ReadonlySet<StatementType> = new Set([
+  StatementType.SELECT,
+  StatementType.EXPLAIN,
+  StatementType.SET,
+  StatementType.VARIABLE_SET,
+  StatementType.PRAGMA,
+  StatementType.CALL,
+  StatementType.RELATION,
+  StatementType.PREPARE,
+  StatementType.TRANSACTION,
+]);
+
+/** The refusal of a write that would make a transaction span two engines. */
+function spanningTransaction(writing: string, written: string): NoctraError {
+  return new NoctraError(
+    `this statement writes to ${writing}, but the open transaction has already written to ${written}; they commit separately, so one transaction cannot span both and nothing was written by this statement. COMMIT (or ROLLBACK) first, then run it in a transaction of its own`,
+  );
+}
+
 function globRoot(path: string): string {
   const wildcard = path.search(/[*?[]/);
   const prefix = wildcard < 0 ? path : path.slice(0, wildcard);
