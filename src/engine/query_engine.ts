@@ -1254,6 +1254,7 @@ export class QueryEngine {
           try {
             insert.run(...(values as never[]));
           } catch (error) {
+            if (isDiskFull(error)) throw diskFull(head, source, table, written, error);
             throw new NoctraError(
               `INSERT INTO ${source.alias}.${table}: row ${written + 1} (${
                 values.map((value) => describeCell(value)).join(", ")
@@ -1263,9 +1264,21 @@ export class QueryEngine {
           written++;
         }
       }
-      source.exec("RELEASE noctra_copy");
+      try {
+        source.exec("RELEASE noctra_copy");
+      } catch (error) {
+        if (isDiskFull(error) || isDiskFull((error as Error).cause)) {
+          throw diskFull(head, source, table, written, error);
+        }
+        throw error;
+      }
     } catch (error) {
-      source.exec("ROLLBACK TO noctra_copy; RELEASE noctra_copy");
+      try {
+        source.exec("ROLLBACK TO noctra_copy; RELEASE noctra_copy");
+      } catch {
+        // SQLite already rolled the whole transaction back (it does on SQLITE_FULL and I/O
+        // errors), savepoint included: the database is unchanged either way.
+      }
       throw error;
     }
     source.noteWrite();
@@ -1488,6 +1501,28 @@ const SANDBOX_FROZEN_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /** The part of a glob before its first wildcard, as a directory. */
+/** True for SQLite's `SQLITE_FULL` (database or disk is full), directly or as a cause. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as { errcode?: number } | undefined)?.errcode;
+  return code !== undefined && (code & 0xff) === 13;
+}
+
+/** The error of a copy into SQLite stopped by a full disk (the database is left unchanged). */
+function diskFull(
+  head: StatementHead,
+  source: SQLiteSource,
+  table: string,
+  written: number,
+  error: unknown,
+): NoctraError {
+  const verb = head.verb === "create_table" ? "CREATE TABLE" : "INSERT INTO";
+  return new NoctraError(
+    `${verb} ${source.alias}.${table}: disk full while writing ${source.path} after ${written} rows (SQLite: database or disk is full); nothing was written, the database is unchanged — free space and run it again`,
+    undefined,
+    { cause: error },
+  );
+}
+
 /** What an open transaction has touched (see `QueryEngine`'s transaction rules). */
 interface OpenTransaction {
   /** SQLite databases written in the transaction (each has its own BEGIN). */
