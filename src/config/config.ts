@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { parse, TomlError } from "smol-toml";
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
+import { parse, TomlError } from "npm:smol-toml@1.9.1";
 import { noctraPath } from "../session/xdg.ts";
 import { EXIT_USAGE, NoctraError } from "../errors.ts";
 import { closestKey, type ConfigValue, KEYS, type KeySpec, keySpec } from "./schema.ts";

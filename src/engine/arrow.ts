@@ -69,6 +69,7 @@
  *
  * @module
  */
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import {
   ARRAY,
   BIGINT,
@@ -129,7 +130,7 @@ import {
   UTINYINT,
   UUID,
   VARCHAR,
-} from "@duckdb/node-api";
+} from "npm:@duckdb/node-api@1.5.5-r.5";
 import {
   AsyncByteQueue,
   Binary,
@@ -174,7 +175,7 @@ import {
   Uint8,
   Utf8,
   type Vector,
-} from "apache-arrow";
+} from "npm:apache-arrow@21.2.0";
 import type { DuckDBSource } from "./duckdb_source.ts";
 import type { CellVector, ColumnInfo, RowsResult } from "./result.ts";
 import { NoctraError } from "../errors.ts";

@@ -18,6 +18,7 @@
  *
  * @module
  */
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import {
   BIGINT,
   BLOB,
@@ -28,7 +29,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
   VARCHAR,
-} from "@duckdb/node-api";
+} from "npm:@duckdb/node-api@1.5.5-r.5";
 import type { DuckDBSource } from "./duckdb_source.ts";
 import {
   qualified,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import {
   type DuckDBAppender,
   type DuckDBConnection,
@@ -18,7 +19,7 @@ import {
   type DuckDBValue,
   ResultReturnType,
   StatementType,
-} from "@duckdb/node-api";
+} from "npm:@duckdb/node-api@1.5.5-r.5";
 import type {
   Cell,
   ColumnInfo,

@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { StatementType, VARCHAR } from "@duckdb/node-api";
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
+import { StatementType, VARCHAR } from "npm:@duckdb/node-api@1.5.5-r.5";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { runExport } from "./export.ts";
 /** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */

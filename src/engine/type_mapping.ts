@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { DuckDBBlobValue, DuckDBDecimalValue } from "@duckdb/node-api";
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
+import { DuckDBBlobValue, DuckDBDecimalValue } from "npm:@duckdb/node-api@1.5.5-r.5";
 import type { Cell, ColumnKind } from "./result.ts";
 import { NoctraError } from "../errors.ts";
 import { textOf } from "../render/values.ts";

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
+import type { DuckDBType, DuckDBValue } from "npm:@duckdb/node-api@1.5.5-r.5";
 import { tokenize } from "./lexer.ts";
 import { NoctraError } from "../errors.ts";
 

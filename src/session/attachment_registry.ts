@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { parse, stringify } from "smol-toml";
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
+import { parse, stringify } from "npm:smol-toml@1.9.1";
 import { dirname } from "node:path";
 import { noctraPath } from "./xdg.ts";
 
