@@ -183,3 +183,29 @@ Deno.test("tokenizeLenient returns tokens before the unterminated one", () => {
   deepStrictEqual(unterminated?.message, "Unterminated string starting at line 2");
   deepStrictEqual(tokenizeLenient("a").unterminated, null);
 });
+
+Deno.test("a line comment ends at \\r as well as \\n, as in DuckDB", () => {
+  deepStrictEqual(
+    tokenize("-- a;b\rx").map((t) => [t.kind, t.text]),
+    [["comment", "-- a;b"], ["whitespace", "\r"], ["word", "x"]],
+  );
+  deepStrictEqual(
+    tokenize("-- a\r\nx").map((t) => [t.kind, t.text]),
+    [["comment", "-- a"], ["whitespace", "\r\n"], ["word", "x"]],
+  );
+  deepStrictEqual(kinds("select 1 -- note\r, 2"), [
+    ["word", "select"],
+    ["number", "1"],
+    ["punctuation", ","],
+    ["number", "2"],
+  ]);
+});
+
+Deno.test("lines end at \\n, \\r\\n or a lone \\r", () => {
+  const lines = (source: string) => significantTokens(source).map((t) => [t.text, t.line]);
+  deepStrictEqual(lines("a\nb\nc"), [["a", 1], ["b", 2], ["c", 3]]);
+  deepStrictEqual(lines("a\r\nb\r\nc"), [["a", 1], ["b", 2], ["c", 3]]);
+  deepStrictEqual(lines("a\rb\rc"), [["a", 1], ["b", 2], ["c", 3]]);
+  deepStrictEqual(lines("a\r\r\nb\n\rc"), [["a", 1], ["b", 3], ["c", 5]]);
+  deepStrictEqual(lines("'x\ry'\r-- c\r\nz"), [["'x\ry'", 1], ["z", 4]]);
+});

@@ -1,4 +1,5 @@
-import { deepStrictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { UnterminatedTokenError } from "../src/rql/lexer.ts";
 import { endsWithCompleteStatement, splitStatements } from "../src/rql/splitter.ts";
 
@@ -76,4 +77,49 @@ Deno.test("endsWithCompleteStatement", () => {
   deepStrictEqual(endsWithCompleteStatement("select 1 -- ;"), false);
   deepStrictEqual(endsWithCompleteStatement(";"), false);
   deepStrictEqual(endsWithCompleteStatement(""), false);
+});
+
+Deno.test("CR-only and CRLF scripts split like LF scripts, with the same line numbers", () => {
+  const lf = "select 1;\n-- note; not a split point\nselect 2;\n\nselect 3 -- tail\n";
+  const expected: [string, number, boolean][] = [
+    ["select 1", 1, true],
+    ["-- note; not a split point\nselect 2", 3, true],
+    ["select 3 -- tail", 5, false],
+  ];
+  deepStrictEqual(split(lf), expected);
+  for (const ending of ["\r", "\r\n"]) {
+    deepStrictEqual(
+      split(lf.replaceAll("\n", ending)),
+      expected.map(([text, line, terminated]) => [text.replaceAll("\n", ending), line, terminated]),
+      JSON.stringify(ending),
+    );
+  }
+});
+
+Deno.test("statement boundaries agree with DuckDB's extractStatements for CR, CRLF and LF", async () => {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const scripts = [
+      "SELECT 1 AS a;\n-- note; SELECT 9\nSELECT 2 AS b;\nSELECT 3 AS c; -- end",
+      "SELECT 1 AS a; -- x; y\nSELECT 2 AS b",
+      "-- lead\n/* block; */ SELECT ';' AS s; SELECT $$;$$ AS d;\n-- only a comment",
+    ];
+    for (const lf of scripts) {
+      for (const ending of ["\n", "\r\n", "\r"]) {
+        const script = lf.replaceAll("\n", ending);
+        const extracted = await connection.extractStatements(script);
+        strictEqual(splitStatements(script).length, extracted.count, JSON.stringify(script));
+        // Each statement runs alone in DuckDB and gives the same columns as Noctra's split.
+        for (const [index, statement] of splitStatements(script).entries()) {
+          const ours = await connection.runAndReadAll(statement.text);
+          const theirs = await (await extracted.prepare(index)).runAndReadAll();
+          deepStrictEqual(ours.columnNames(), theirs.columnNames(), JSON.stringify(script));
+        }
+      }
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 });

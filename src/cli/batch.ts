@@ -58,9 +58,15 @@ export async function runScript(
   return exitCode;
 }
 
-/** 1-based line number of `offset` in `text`. */
+/**
+ * 1-based line number of `offset` (UTF-16 code units) in `text`. Lines end at `\n`, `\r\n` or a
+ * lone `\r`, as the lexer and DuckDB count them.
+ */
 export function lineOf(text: string, offset: number): number {
   let line = 1;
-  for (let index = 0; index < offset; index++) if (text.charCodeAt(index) === 10) line++;
+  for (let index = 0; index < offset; index++) {
+    const c = text.charCodeAt(index);
+    if (c === 13 || (c === 10 && text.charCodeAt(index - 1) !== 13)) line++;
+  }
   return line;
 }

@@ -58,7 +58,10 @@ export interface Token {
   start: number;
   /** Offset one past the last character. */
   end: number;
-  /** 1-based line number of the first character (lines are separated by `\n`). */
+  /**
+   * 1-based line number of the first character. Lines end at `\n`, `\r\n` or a lone `\r`,
+   * as DuckDB counts them in its `LINE n:` error positions.
+   */
   line: number;
 }
 
@@ -240,7 +243,7 @@ export function tokenizeLenient(
       end: scanned.end,
       line,
     });
-    line += countNewlines(text);
+    line += countLineBreaks(source, pos, scanned.end);
     pos = scanned.end;
   }
   return { tokens, unterminated: null };
@@ -262,8 +265,11 @@ function scanToken(source: string, pos: number): Scanned {
     return { kind: "whitespace", end };
   }
   if (c === "-" && next === "-") {
-    const newline = source.indexOf("\n", pos);
-    return { kind: "comment", end: newline === -1 ? source.length : newline };
+    // DuckDB's (PostgreSQL's) scanner ends a line comment at `\n` or `\r`, so a script with
+    // CR-only line endings has as many statements for Noctra as for DuckDB.
+    let end = pos + 2;
+    while (end < source.length && source[end] !== "\n" && source[end] !== "\r") end++;
+    return { kind: "comment", end };
   }
   if (c === "/" && next === "*") return scanBlockComment(source, pos);
   if (c === "'") return scanString(source, pos + 1, false);
@@ -431,9 +437,16 @@ function scanOperator(source: string, pos: number): number {
   return pos + 1;
 }
 
-function countNewlines(text: string): number {
+/**
+ * Line breaks in `source` between `start` and `end`: each `\n`, `\r\n` or lone `\r` counts
+ * once (a `\n` right after a `\r` belongs to that `\r`, even across a token boundary).
+ */
+function countLineBreaks(source: string, start: number, end: number): number {
   let count = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 13 || (c === 10 && source.charCodeAt(i - 1) !== 13)) count++;
+  }
   return count;
 }
 
