@@ -21,9 +21,22 @@
  * }
  * ```
  *
+ * A session reads one result at a time: starting a statement ends the previous result if it was
+ * not read to the end, and reading that result again throws {@link SupersededResultError}
+ * (details on {@link Noctra}). A query that fails while its rows stream throws DuckDB's (or
+ * SQLite's) error from the read; a result never ends early without one.
+ *
+ * Dependencies are imported by full `npm:` specifiers, so a Deno program anywhere can import this
+ * module by path or URL without this repository's `deno.json`.
+ *
  * @module
  */
-export { type ExecutedStatement, Noctra, type NoctraOptions } from "./src/noctra.ts";
+export {
+  type ExecutedStatement,
+  Noctra,
+  type NoctraOptions,
+  SupersededResultError,
+} from "./src/noctra.ts";
 export {
   type Cell,
   type CellVector,
