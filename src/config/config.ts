@@ -76,8 +76,16 @@ export class Config {
     if (path !== undefined) {
       let text: string | undefined;
       try {
+        // Opening a FIFO waits for a writer, possibly forever: only regular files are read.
+        const info = Deno.statSync(path);
+        if (!info.isFile && !info.isDirectory) {
+          throw new ConfigError(
+            `config ${path}: not a regular file (a FIFO, socket or device); pass a regular TOML file`,
+          );
+        }
         text = Deno.readTextFileSync(path);
       } catch (error) {
+        if (error instanceof ConfigError) throw error;
         // The default file may be absent — or, under scoped Deno permissions, unreadable.
         const absent = error instanceof Deno.errors.NotFound ||
           (options.path === undefined && error instanceof Deno.errors.NotCapable);

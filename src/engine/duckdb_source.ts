@@ -136,6 +136,10 @@ export class DuckDBSource {
    * `parameters` are bound to `$1…`/`$name` placeholders of a prepared statement, never
    * spliced into the text. Throws DuckDB's error (parser, binder, catalog, IO).
    *
+   * With `unprepared: true` (the statement reads a FIFO or device, which can be read once) it
+   * runs through `duckdb_query` without a separate prepare, materialized, and parameters are
+   * refused.
+   *
    * With `query: true` (the caller knows from the parse tree that `sql` is a plain query), the
    * result is lazy: the statement is prepared (so binder errors surface now) and runs when its
    * chunks are iterated, or through DuckDB's own writer when `copyTo` is used instead. With
@@ -145,13 +149,26 @@ export class DuckDBSource {
   async stream(
     sql: string,
     parameters?: Parameters,
-    options: { readonly query?: boolean; readonly cacheable?: boolean } = {},
+    options: {
+      readonly query?: boolean;
+      readonly cacheable?: boolean;
+      readonly unprepared?: boolean;
+    } = {},
   ): Promise<RowsResult | MessageResult> {
     this.#interrupted = false;
     if (options.query) return await this.#lazyQuery(sql, parameters);
     const failure = (rows: number) => this.#streamFailure(sql, parameters, rows);
     let result: DuckDBResult;
-    if (options.cacheable && this.#cacheCapacity > 0) {
+    if (options.unprepared) {
+      if (parameters !== undefined && Object.keys(parameters.values).length > 0) {
+        throw new NoctraError(
+          "this statement reads a pipe or device (such as /dev/stdin), which can be read only once, and its #variables need a prepared statement, which DuckDB binds twice; write the input to a file first, or use the values literally",
+        );
+      }
+      // `duckdb_query` binds once; a prepared statement binds again when it runs, and the
+      // second bind finds the stream already read (DuckDB's CSV sniffer consumed it).
+      result = await this.#connection.run(sql);
+    } else if (options.cacheable && this.#cacheCapacity > 0) {
       const prepared = await this.#preparedFor(sql);
       bindParameters(prepared, parameters);
       result = await prepared.stream();

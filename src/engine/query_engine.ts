@@ -17,6 +17,7 @@
  */
 // deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import { StatementType, VARCHAR } from "npm:@duckdb/node-api@1.5.5-r.5";
+import { closeSync, constants as fsConstants, openSync } from "node:fs";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { runExport } from "./export.ts";
 /** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */
@@ -252,13 +253,14 @@ export class QueryEngine {
       // No attachments: everything is DuckDB's.
       const relations = await this.#relations(sql);
       if (relations === null) await this.#claimDuckDBWrite(sql);
-      await this.#checkFiles(relations);
+      const readsStream = await this.#checkFiles(relations);
       return await this.#inDuckDB(
         relations,
         () =>
           this.#duckdb.stream(sql, parameters, {
-            query: relations !== null && this.delimitedOutput,
-            cacheable: relations !== null,
+            query: relations !== null && this.delimitedOutput && !readsStream,
+            cacheable: relations !== null && !readsStream,
+            unprepared: readsStream,
           }),
       );
     }
@@ -382,10 +384,15 @@ export class QueryEngine {
   }
 
   /** Checks the sandbox's read permission, then that the file is there and readable. */
-  async #checkReadable(path: string, context: string): Promise<void> {
-    checkRead(this.sandbox, isGlob(path) ? globRoot(path) : path, context);
-    await checkReadableFile(path, context);
+  async #checkReadable(path: string, context: string): Promise<boolean> {
+    checkRead(this.sandbox, isGlob(path) ? globRoot(path) : absolutePath(path), context);
+    const stream = await checkReadableFile(path, context) === "stream";
+    if (stream) this.#streamInputs.add(absolutePath(path));
+    return stream;
   }
+
+  /** FIFOs and devices the statements of this session read (see {@link interrupt}). */
+  readonly #streamInputs = new Set<string>();
 
   /**
    * The sandbox's checks on a statement's own file targets, before any engine runs it. DuckDB
@@ -568,6 +575,9 @@ export class QueryEngine {
   /** Asks the running statement to stop. */
   interrupt(): void {
     this.#duckdb.interrupt();
+    // DuckDB waits in open() for a FIFO's writer, where an interrupt cannot reach it: opening
+    // the FIFO for writing (without blocking) and closing it again ends that wait with EOF.
+    for (const path of this.#streamInputs) releaseFifoReader(path);
   }
 
   /** Closes every SQLite attachment (DuckDB is closed by its owner). */
@@ -1122,13 +1132,14 @@ export class QueryEngine {
       return [...sources][0]!.execute(statement, parameters?.values);
     }
     if (sqliteTables.size > 0) await this.#bridgeTables(statement, [...sqliteTables.values()]);
-    await this.#checkFiles(relations);
+    const readsStream = await this.#checkFiles(relations);
     return await this.#inDuckDB(
       relations,
       () =>
         this.#duckdb.stream(statement, parameters, {
-          query: this.delimitedOutput,
-          cacheable: true,
+          query: this.delimitedOutput && !readsStream,
+          cacheable: !readsStream,
+          unprepared: readsStream,
         }),
     );
   }
@@ -1352,7 +1363,9 @@ export class QueryEngine {
   #joinTransaction(source: SQLiteSource): void {
     const open = this.#transaction;
     if (open === null || open.sqlite.has(source)) return;
-    const other = open.wroteDuckDB ? "DuckDB" : open.sqlite.size > 0
+    const other = open.wroteDuckDB
+      ? "DuckDB"
+      : open.sqlite.size > 0
       ? `SQLite database ${[...open.sqlite][0]!.alias}`
       : undefined;
     if (other !== undefined) {
@@ -1409,25 +1422,34 @@ export class QueryEngine {
 
   // ---- files and registry ------------------------------------------------------------------
 
-  /** Checks local files named by replacement scans and reader functions. */
-  async #checkFiles(relations: StatementRelations | null): Promise<void> {
-    if (relations === null) return;
+  /**
+   * Checks local files named by replacement scans and reader functions. Returns true when one
+   * of them is a stream (a FIFO or device such as `/dev/stdin`), which can be read only once:
+   * the statement must then run without being prepared first.
+   */
+  async #checkFiles(relations: StatementRelations | null): Promise<boolean> {
+    if (relations === null) return false;
+    let readsStream = false;
     for (const table of relations.tables) {
       if (table.catalog !== "" || table.schema !== "") continue;
       if (this.#fileViews.has(table.table.toLowerCase())) continue;
       const kind = fileKindOf(table.table);
       const looksLikeFile = table.table.includes("/") || kind !== null || isGlob(table.table);
-      if (looksLikeFile) await this.#checkReadable(table.table, quoteLiteral(table.table));
+      if (looksLikeFile && await this.#checkReadable(table.table, quoteLiteral(table.table))) {
+        readsStream = true;
+      }
       if (kind === "arrow") await this.#loadArrowReplacement(table.table);
     }
     for (const fn of relations.tableFunctions) {
       if (FILE_READING_FUNCTIONS.has(fn.name) && fn.firstArgument !== undefined) {
-        await this.#checkReadable(
+        const stream = await this.#checkReadable(
           fn.firstArgument,
           `${fn.name}(${quoteLiteral(fn.firstArgument)})`,
         );
+        if (stream) readsStream = true;
       }
     }
+    return readsStream;
   }
 
   /**
@@ -1552,6 +1574,19 @@ function spanningTransaction(writing: string, written: string): NoctraError {
   return new NoctraError(
     `this statement writes to ${writing}, but the open transaction has already written to ${written}; they commit separately, so one transaction cannot span both and nothing was written by this statement. COMMIT (or ROLLBACK) first, then run it in a transaction of its own`,
   );
+}
+
+/**
+ * Ends a wait of a reader blocked opening the FIFO at `path` (DuckDB waiting for a writer):
+ * opens it for writing without blocking and closes it, so the reader sees end of file. Does
+ * nothing when no reader waits (the open fails with ENXIO) or `path` is not a FIFO.
+ */
+function releaseFifoReader(path: string): void {
+  try {
+    if (!Deno.statSync(path).isFifo) return;
+    const descriptor = openSync(path, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+    closeSync(descriptor);
+  } catch { /* no reader is waiting, or the FIFO is gone */ }
 }
 
 function globRoot(path: string): string {

@@ -115,6 +115,12 @@ export class SQLiteSource {
       if (info.isDirectory) {
         throw new NoctraError(`${context}: is a directory, not a database file`);
       }
+      if (!info.isFile) {
+        // SQLite would wait on a FIFO for a writer; a device or socket is no database either.
+        throw new NoctraError(
+          `${context}: not a regular file (a FIFO, socket or device); a SQLite database is a regular file`,
+        );
+      }
     } catch (error) {
       if (error instanceof NoctraError) throw error;
       if (!(error instanceof Deno.errors.NotFound)) {

@@ -68,6 +68,14 @@ export class AttachmentRegistry {
     if (this.path === undefined) return { sources: [], warning: undefined };
     let text: string;
     try {
+      // Opening a FIFO waits for a writer, possibly forever: only a regular file is read.
+      if (!Deno.statSync(this.path).isFile) {
+        return {
+          sources: [],
+          warning:
+            `the source registry ${this.path} is not a regular file; starting with no saved sources`,
+        };
+      }
       text = Deno.readTextFileSync(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return { sources: [], warning: undefined };
@@ -107,6 +115,13 @@ export class AttachmentRegistry {
     Deno.mkdirSync(dirname(this.path), { recursive: true });
     const known = new Set(sources.map((source) => source.alias.toLowerCase()));
     let others: RegisteredSource[] = [];
+    try {
+      if (!Deno.statSync(this.path).isFile) {
+        throw new Error(`the source registry ${this.path} is not a regular file; not saved`);
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
     try {
       others = parseRegistry(Deno.readTextFileSync(this.path)).filter((source) =>
         !known.has(source.alias.toLowerCase()) && !forgotten.has(source.alias.toLowerCase())
