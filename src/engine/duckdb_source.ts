@@ -248,10 +248,16 @@ export class DuckDBSource {
     parameters?: Parameters,
   ): Promise<number> {
     // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
-    const prepared = await this.#prepareBound(
-      `COPY (${query}\n) TO ${quoteLiteral(path)} (${copyOptions})`,
-      parameters,
-    );
+    const target = `TO ${quoteLiteral(path)} (${copyOptions})`;
+    let prepared: DuckDBPreparedStatement;
+    try {
+      prepared = await this.#prepareBound(`COPY (${query}\n) ${target}`, parameters);
+    } catch (error) {
+      // SUMMARIZE, DESCRIBE and SHOW are queries DuckDB does not accept directly inside COPY,
+      // but does as a subquery in FROM.
+      if (!/^Parser Error/.test(error instanceof Error ? error.message : "")) throw error;
+      prepared = await this.#prepareBound(`COPY (FROM (${query}\n)) ${target}`, parameters);
+    }
     try {
       return (await prepared.run()).rowsChanged;
     } finally {
