@@ -75,8 +75,29 @@ Deno.test("--var sets typed variables before the first statement", async () => {
   strictEqual(run.code, 0, run.stderr);
   strictEqual(
     run.stdout,
-    "name,type,value\nday,DATE,2024-02-29\nn,BIGINT,5\non,BOOLEAN,true\nwho,VARCHAR,O'Brien\nx,DOUBLE,2.5\n" +
+    'name,type,value\nday,DATE,2024-02-29\nn,BIGINT,5\non,BOOLEAN,true\nwho,VARCHAR,O\'Brien\nx,"DECIMAL(2,1)",2.5\n' +
       "n2,x2,off,who,next\n10,5.0,false,O'Brien,2024-03-01\n",
+  );
+});
+
+Deno.test("--var keeps text that a number type would change: leading zeros, digits beyond BIGINT", async () => {
+  const run = await runNoctra([
+    "--var",
+    "zip=00501",
+    "--var",
+    "big=123456789012345678901234",
+    "--var",
+    "price=19.90",
+    "--var",
+    "small=1e-3",
+    ...csv(
+      "SELECT #zip AS zip, typeof(#zip) AS t1, #big AS big, typeof(#big) AS t2, #price AS price, #small * 1000 AS one",
+    ),
+  ]);
+  strictEqual(run.code, 0, run.stderr);
+  strictEqual(
+    run.stdout,
+    "zip,t1,big,t2,price,one\n00501,VARCHAR,123456789012345678901234,VARCHAR,19.90,1.0\n",
   );
 });
 

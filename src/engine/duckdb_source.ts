@@ -157,7 +157,8 @@ export class DuckDBSource {
   ): Promise<RowsResult | MessageResult> {
     this.#interrupted = false;
     if (options.query) return await this.#lazyQuery(sql, parameters);
-    const failure = (rows: number) => this.#streamFailure(sql, parameters, rows);
+    const started = ++this.#statementsStarted;
+    const failure = (rows: number) => this.#streamFailure(sql, parameters, rows, started);
     let result: DuckDBResult;
     if (options.unprepared) {
       if (parameters !== undefined && Object.keys(parameters.values).length > 0) {
@@ -194,7 +195,9 @@ export class DuckDBSource {
   async #lazyQuery(sql: string, parameters: Parameters | undefined): Promise<RowsResult> {
     const prepared = await this.#preparedFor(sql);
     bindParameters(prepared, parameters);
-    const failure = (rows: number) => this.#streamFailure(sql, parameters, rows);
+    const nextGeneration = () => ++this.#statementsStarted;
+    let generation = nextGeneration();
+    const failure = (rows: number) => this.#streamFailure(sql, parameters, rows, generation);
     const types = [];
     for (let index = 0; index < prepared.columnCount; index++) {
       types.push(prepared.columnTypeId(index));
@@ -222,6 +225,7 @@ export class DuckDBSource {
       columns,
       chunks: async function* () {
         start();
+        generation = nextGeneration();
         const result = await prepared.stream();
         yield* streamingRows(result, failure).chunks();
       },
@@ -247,6 +251,7 @@ export class DuckDBSource {
     copyOptions: string,
     parameters?: Parameters,
   ): Promise<number> {
+    this.#statementsStarted++;
     // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
     const target = `TO ${quoteLiteral(path)} (${copyOptions})`;
     let prepared: DuckDBPreparedStatement;
@@ -280,6 +285,7 @@ export class DuckDBSource {
     sql: string,
     parameters?: Parameters,
   ): Promise<{ value: DuckDBValue; type: DuckDBType }> {
+    this.#statementsStarted++;
     const prepared = await this.#prepareBound(sql, parameters);
     try {
       const reader = await prepared.runAndReadAll();
@@ -300,6 +306,7 @@ export class DuckDBSource {
     sql: string,
     parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
   ): Promise<Cell[][]> {
+    this.#statementsStarted++;
     const reader = parameters === undefined
       ? await this.#connection.runAndReadAll(sql)
       : await this.#connection.runAndReadAll(sql, parameters as DuckDBValue[]);
@@ -311,6 +318,7 @@ export class DuckDBSource {
     sql: string,
     parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
   ): Promise<void> {
+    this.#statementsStarted++;
     if (parameters === undefined) await this.#connection.run(sql);
     else await this.#connection.run(sql, parameters as DuckDBValue[]);
   }
@@ -320,6 +328,7 @@ export class DuckDBSource {
    * (`extractStatements` + prepare). Throws DuckDB's parser or binder error.
    */
   async statementTypes(sql: string): Promise<StatementType[]> {
+    this.#statementsStarted++;
     const extracted = await this.#connection.extractStatements(sql);
     const types: StatementType[] = [];
     for (let index = 0; index < extracted.count; index++) {
@@ -341,6 +350,7 @@ export class DuckDBSource {
 
   /** An appender into `catalog.schema.table`, for bulk loads with `appendDataChunk`. */
   async appender(catalog: string, schema: string, table: string): Promise<DuckDBAppender> {
+    this.#statementsStarted++;
     return await this.#connection.createAppender(table, schema, catalog);
   }
 
@@ -353,6 +363,13 @@ export class DuckDBSource {
 
   /** Set by {@link interrupt}, cleared when the next statement starts. */
   #interrupted = false;
+
+  /**
+   * Counts statements started on the connection. DuckDB ends a streaming result when the next
+   * statement starts on its connection, and the ended result then looks failed; comparing the
+   * count tells that case from a real failure.
+   */
+  #statementsStarted = 0;
 
   /**
    * The error of a streaming result that DuckDB ended early.
@@ -372,9 +389,15 @@ export class DuckDBSource {
     sql: string,
     parameters: Parameters | undefined,
     rowsDelivered: number,
+    started: number,
   ): Promise<Error> {
     const after = `after ${rowsDelivered} rows`;
     if (this.#interrupted) return new NoctraError(`INTERRUPT Error: Interrupted! (${after})`);
+    if (started !== this.#statementsStarted) {
+      return new NoctraError(
+        `the result was ended ${after} by a later statement on the same connection; read a result to its end before starting the next statement`,
+      );
+    }
     try {
       await this.#connection.run("BEGIN TRANSACTION");
     } catch {

@@ -522,13 +522,7 @@ export class QueryEngine {
    * type rejects.
    */
   async setVariableFromText(name: string, text: string, type?: string): Promise<SessionVariable> {
-    let expression: string;
-    if (type !== undefined) expression = `CAST($text AS ${type})`;
-    else if (/^[-+]?\d+$/.test(text)) expression = "CAST($text AS BIGINT)";
-    else if (/^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(text)) {
-      expression = "CAST($text AS DOUBLE)";
-    } else if (/^(true|false)$/i.test(text)) expression = "CAST($text AS BOOLEAN)";
-    else expression = "$text";
+    const expression = type !== undefined ? `CAST($text AS ${type})` : inferredCast(text);
     try {
       const { value, type: valueType } = await this.#duckdb.evaluate(`SELECT ${expression}`, {
         values: { text },
@@ -1026,6 +1020,8 @@ export class QueryEngine {
     ];
     if (command.path !== undefined) {
       await this.#checkReadable(command.path, `DESCRIBE '${command.path}'`);
+      // DuckDB has no Arrow IPC reader: the file is loaded as a table first, as for FROM.
+      if (fileKindOf(command.path) === "arrow") await this.#loadArrowReplacement(command.path);
       const rows = await this.#duckdb.readAll(
         `SELECT column_name, column_type, "null" FROM (DESCRIBE SELECT * FROM ${
           quoteLiteral(command.path)
@@ -1544,6 +1540,32 @@ function diskFull(
     undefined,
     { cause: error },
   );
+}
+
+/**
+ * The SQL that turns the text of `--var name=text` into its inferred type — only where the
+ * conversion loses nothing, so the value prints back as written: integers without leading zeros
+ * that fit BIGINT; decimals without leading zeros as DECIMAL(p, s) with the digits written
+ * (up to 38); numbers with an exponent as DOUBLE; `true`/`false` as BOOLEAN. Anything else —
+ * `00501`, `1e`, 40-digit integers, text — stays VARCHAR. The text itself is the parameter
+ * `$text`; only the type name is written here.
+ */
+export function inferredCast(text: string): string {
+  const integer = /^[-+]?(0|[1-9]\d*)$/.exec(text);
+  if (integer !== null) {
+    const value = BigInt(text);
+    return value >= -(2n ** 63n) && value < 2n ** 63n ? "CAST($text AS BIGINT)" : "$text";
+  }
+  const decimal = /^[-+]?(0|[1-9]\d*)?\.(\d+)$/.exec(text);
+  if (decimal !== null) {
+    const whole = decimal[1] ?? "";
+    const fraction = decimal[2]!;
+    const precision = Math.max(whole.length + fraction.length, fraction.length + 1);
+    return precision <= 38 ? `CAST($text AS DECIMAL(${precision}, ${fraction.length}))` : "$text";
+  }
+  if (/^[-+]?(0|[1-9]\d*)(\.\d+)?[eE][-+]?\d+$/.test(text)) return "CAST($text AS DOUBLE)";
+  if (/^(true|false)$/i.test(text)) return "CAST($text AS BOOLEAN)";
+  return "$text";
 }
 
 /** What an open transaction has touched (see `QueryEngine`'s transaction rules). */

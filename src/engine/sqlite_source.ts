@@ -147,6 +147,14 @@ export class SQLiteSource {
       db.prepare(`SELECT count(*) FROM ${qualified(alias, "sqlite_master")}`).get();
     } catch (error) {
       db.close();
+      if (/too many attached databases - max 0/.test((error as Error)?.message ?? "")) {
+        // Deno's node:sqlite sets SQLITE_LIMIT_ATTACHED to 0 unless every permission is granted.
+        throw new NoctraError(
+          `${context}: SQLite attachments need Deno to run with every permission (-A): Deno's node:sqlite disables SQLite's ATTACH under scoped permissions. Run noctra with -A (as deno task start does) and confine file access with noctra's own --allow-read/--allow-write or --sandbox`,
+          undefined,
+          { cause: error },
+        );
+      }
       const failure = sqliteError(alias, error, options.busyTimeoutMs);
       const cause = failure.message.startsWith(`${alias}: `)
         ? failure.message.slice(alias.length + 2)
@@ -207,7 +215,15 @@ export class SQLiteSource {
     try {
       statement = this.#db.prepare(sql);
     } catch (error) {
-      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
+      const failure = sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
+      if (/syntax error|no such function/i.test(failure.message)) {
+        throw new NoctraError(
+          `${failure.message} — this statement reads or writes only tables of ${this.alias}, so it ran natively in SQLite, in SQLite's SQL dialect; to run it in DuckDB's dialect, switch with :engine duckdb (or --engine duckdb)`,
+          undefined,
+          { cause: error },
+        );
+      }
+      throw failure;
     }
     const declared = statement.columns();
     if (declared.length === 0) {
