@@ -13,6 +13,7 @@ function isExplainResult(result: RowsResult): boolean {
 }
 import { type OutputFormat, renderResult } from "../render/renderer.ts";
 import type { TextSink } from "../render/sink.ts";
+import { oneLine } from "../errors.ts";
 
 /** Mutable output settings of a CLI session. */
 export interface OutputSettings {
@@ -104,7 +105,10 @@ function terminalWidth(): number | undefined {
   }
 }
 
-/** Writes a one-line error to stderr as `noctra: error: …`. */
+/**
+ * Writes an error to stderr as one line, `noctra: error: …`; line breaks in `line` are folded
+ * (see {@link oneLine}) so one error is always one line.
+ */
 export function printError(line: string): void {
-  Deno.stderr.writeSync(new TextEncoder().encode(`noctra: error: ${line}\n`));
+  Deno.stderr.writeSync(new TextEncoder().encode(`noctra: error: ${oneLine(line)}\n`));
 }
