@@ -283,3 +283,142 @@ Deno.test("csv through DuckDB's writer: a failure mid-file is one error line, ex
   match(run.stderr, /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 3002 /);
   strictEqual(run.stderr.split("\n").length, 2);
 });
+
+Deno.test("SQL that starts with '-' is the value of -c/--command", async () => {
+  for (const flag of ["-c", "--command"]) {
+    const run = await runNoctra(["--format", "csv", flag, "-- a note\nSELECT 1 AS a"]);
+    deepStrictEqual(run, { code: 0, stdout: "a\n1\n", stderr: "" }, flag);
+  }
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    "-- only a comment",
+    "-c",
+    "SELECT 2 AS b",
+  ]);
+  deepStrictEqual(run, { code: 0, stdout: "b\n2\n", stderr: "" });
+});
+
+Deno.test("values that start with '-' reach their flag and are checked there", async () => {
+  const cases: [string[], string][] = [
+    [["--max-rows", "-5"], "--max-rows -5: expected a whole number ≥ 0 (0 shows all rows)"],
+    [
+      ["--format", "-xml"],
+      "--format -xml: unknown format; choose one of table, csv, tsv, json, jsonl, markdown",
+    ],
+    [["--engine", "-x"], "--engine -x: unknown engine; choose one of hybrid, duckdb, sqlite"],
+    [
+      ["--var", "-x=1"],
+      "--var -x=1: expected NAME=VALUE or NAME:TYPE=VALUE, NAME a letter or _ followed by letters, digits or _",
+    ],
+    [
+      ["--threads", "-2"],
+      '--threads (duckdb.performance.base_threads) = "-2": expected a whole number from 1 to 1024',
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runNoctra([...args, "-c", "SELECT 1"]);
+    deepStrictEqual(
+      run,
+      { code: 2, stdout: "", stderr: `noctra: error: ${message}\n` },
+      args.join(" "),
+    );
+  }
+});
+
+Deno.test("a flag without its value names the flag and what it expects, exit 2", async () => {
+  const cases: [string[], string][] = [
+    [["--var"], "--var: missing value; expected NAME=VALUE or NAME:TYPE=VALUE"],
+    [
+      ["--var", "-c", "SELECT 1"],
+      "--var: missing value before -c; expected NAME=VALUE or NAME:TYPE=VALUE",
+    ],
+    [["-c"], "-c: missing value; expected SQL"],
+    [["--command", "--format", "csv"], "--command: missing value before --format; expected SQL"],
+    [["-f"], "-f: missing value; expected a script PATH"],
+    [["-o", "-c", "SELECT 1"], "-o: missing value before -c; expected a FILE to write results to"],
+    [
+      ["-c", "SELECT 1", "--output"],
+      "--output: missing value; expected a FILE to write results to",
+    ],
+    [
+      ["--format", "--max-rows=3", "-c", "SELECT 1"],
+      "--format: missing value before --max-rows=3; expected a FORMAT (table, csv, tsv, json, jsonl, markdown)",
+    ],
+    [
+      ["-c", "SELECT 1", "--max-rows"],
+      "--max-rows: missing value; expected a whole number ≥ 0 (0 shows all rows)",
+    ],
+    [["--config", "-V"], "--config: missing value before -V; expected a configuration file PATH"],
+    [["--engine"], "--engine: missing value; expected an ENGINE (hybrid, duckdb, sqlite)"],
+    [
+      ["--threads", "--sandbox"],
+      "--threads: missing value before --sandbox; expected a number of threads N",
+    ],
+    [["--memory-limit"], "--memory-limit: missing value; expected a SIZE such as 8GB or 50%"],
+    [["-o", "", "-c", "SELECT 1"], "-o/--output: empty value; expected a FILE to write results to"],
+    [["-f", ""], "-f/--file: empty value; expected a script PATH"],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runNoctra(args);
+    deepStrictEqual(
+      run,
+      { code: 2, stdout: "", stderr: `noctra: error: ${message}\n` },
+      args.join(" "),
+    );
+  }
+});
+
+Deno.test("-c values and `--` keep their meaning: -cSQL, --command=SQL, files after --", async () => {
+  const run = await runNoctra([
+    "--format=csv",
+    "-cSELECT 1 AS a",
+    "--command=-- note\nSELECT 2 AS b",
+  ]);
+  deepStrictEqual(run, { code: 0, stdout: "a\n1\nb\n2\n", stderr: "" });
+  const afterDashes = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    "SELECT count(*) AS n FROM penguins",
+    "--",
+    "fixtures/penguins.parquet",
+  ]);
+  deepStrictEqual(afterDashes, { code: 0, stdout: "n\n344\n", stderr: "" });
+});
+
+Deno.test("engine errors are one whole line: file names and hints are never cut", async () => {
+  const dir = await Deno.makeTempDir();
+  const deep = `${dir}/${"a_long_directory_name_".repeat(6)}/ragged.csv`;
+  await Deno.mkdir(deep.slice(0, deep.lastIndexOf("/")));
+  const lines = (await Deno.readTextFile("fixtures/airports.csv")).split("\n");
+  lines.splice(3001, 0, '"X1","Extra","City","ST","USA",1.0,2.0,"surplus"');
+  await Deno.writeTextFile(deep, lines.join("\n"));
+  const run = await runNoctra(["--format", "csv", "-c", `SELECT * FROM '${deep}'`]);
+  strictEqual(run.code, 1);
+  strictEqual(run.stderr.split("\n").length, 2, "one line");
+  strictEqual(run.stderr.includes("…"), false, "nothing cut");
+  match(run.stderr, /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 3002 /);
+  for (
+    const kept of [
+      "Expected Number of Columns: 7 Found: 8",
+      "(strict_mode=false) to allow reading rows that do not comply with the CSV standard.",
+      "* Enable null padding (null_padding=true) to replace missing values with NULL",
+      "* Enable ignore errors (ignore_errors=true) to skip this row",
+      ` — file = ${deep}; delimiter = , (Auto-Detected); `,
+    ]
+  ) strictEqual(run.stderr.includes(kept), true, kept);
+
+  const binder = await runNoctra([
+    "-c",
+    "SELECT no_such_column_with_a_long_name FROM (SELECT 1 AS some_column_with_a_long_name, " +
+    "2 AS other_column_with_a_long_name, 3 AS third_column_with_a_long_name) t",
+  ]);
+  strictEqual(
+    binder.stderr,
+    'noctra: error: -c:1: Binder Error: Referenced column "no_such_column_with_a_long_name" not ' +
+      'found in FROM clause! Candidate bindings: "some_column_with_a_long_name", ' +
+      '"other_column_with_a_long_name", "third_column_with_a_long_name" (line 1, column 8)\n',
+  );
+});

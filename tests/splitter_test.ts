@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.5-r.5";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { UnterminatedTokenError } from "../src/rql/lexer.ts";
 import { endsWithCompleteStatement, splitStatements } from "../src/rql/splitter.ts";
 

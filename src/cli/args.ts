@@ -62,7 +62,8 @@ Options:
   -c, --command SQL       run SQL (repeatable; statements run in order)
   -f, --file PATH         run the script at PATH
       --format FORMAT     ${OUTPUT_FORMATS.join(" | ")} (default: table)
-  -o, --output FILE       write results to FILE instead of stdout (replaced on success)
+  -o, --output FILE       write results to FILE instead of stdout; FILE is replaced only
+                          when every statement succeeds (else it keeps what it had)
       --max-rows N        rows a table shows at most; 0 shows all (default: 40)
       --continue-on-error keep running a script after a failed statement
       --var NAME=VALUE    set variable #NAME before the first statement (repeatable);
@@ -83,43 +84,125 @@ Options:
 Exit codes: 0 success, 1 a statement failed, 2 usage error (bad flag, missing script file).
 `;
 
+/** The flags `parseArgs` knows; `value` names what a flag that takes one expects, for messages. */
+const FLAGS = {
+  command: { type: "string", short: "c", multiple: true, value: "SQL" },
+  file: { type: "string", short: "f", value: "a script PATH" },
+  format: { type: "string", value: `a FORMAT (${OUTPUT_FORMATS.join(", ")})` },
+  output: { type: "string", short: "o", value: "a FILE to write results to" },
+  "max-rows": { type: "string", value: "a whole number ≥ 0 (0 shows all rows)" },
+  "continue-on-error": { type: "boolean" },
+  engine: { type: "string", value: "an ENGINE (hybrid, duckdb, sqlite)" },
+  var: { type: "string", multiple: true, value: "NAME=VALUE or NAME:TYPE=VALUE" },
+  config: { type: "string", value: "a configuration file PATH" },
+  threads: { type: "string", value: "a number of threads N" },
+  "memory-limit": { type: "string", value: "a SIZE such as 8GB or 50%" },
+  "allow-read": { type: "string", multiple: true, value: "DIR[,DIR…]" },
+  "allow-write": { type: "string", multiple: true, value: "DIR[,DIR…]" },
+  sandbox: { type: "boolean" },
+  force: { type: "boolean" },
+  "no-restore": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+const OPTIONS = Object.fromEntries(
+  Object.entries(FLAGS).map(([name, flag]) => {
+    const { value: _value, ...option } = flag as typeof flag & { value?: string };
+    return [name, option];
+  }),
+) as { [Name in keyof typeof FLAGS]: Omit<(typeof FLAGS)[Name], "value"> };
+
+/** Long names of the flags that take a value, by their spelling on the command line. */
+const VALUE_FLAGS: ReadonlyMap<string, string> = new Map(
+  Object.entries(FLAGS).flatMap(([name, flag]) => {
+    if (flag.type !== "string") return [];
+    const short = "short" in flag ? [[`-${flag.short}`, name] as const] : [];
+    return [[`--${name}`, name] as const, ...short];
+  }),
+);
+
 /**
- * Parses `argv` (without the program name). Throws {@link UsageError} for unknown flags, missing
- * values, an unknown format, or a `--max-rows` that is not a whole number ≥ 0.
+ * True when `arg` is one of Noctra's flags (`--format`, `--format=csv`, `-c`, `-cSQL`, `-Vh`,
+ * `--`) rather than a value that happens to start with `-` (`-- a comment`, `-5`, `-data.csv`).
+ */
+function isFlag(arg: string): boolean {
+  if (arg === "--") return true;
+  if (arg.startsWith("--")) {
+    const name = arg.slice(2).split("=", 1)[0]!;
+    return Object.hasOwn(FLAGS, name);
+  }
+  if (/^-[A-Za-z]/.test(arg)) {
+    const letter = arg[1]!;
+    return Object.values(FLAGS).some((flag) => "short" in flag && flag.short === letter);
+  }
+  return false;
+}
+
+/**
+ * Rewrites `FLAG VALUE` as `--name=VALUE` for every flag that takes a value, so a value that
+ * starts with `-` (SQL beginning with a `--` comment, `--max-rows -5`) reaches the flag instead
+ * of being refused as "ambiguous" by `parseArgs`. Arguments after `--` are left as they are.
+ * Throws {@link UsageError} naming the flag and what it expects when the value is missing (the
+ * flag is last, or another flag follows it).
+ */
+function attachValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === "--") {
+      args.push(...argv.slice(index));
+      break;
+    }
+    const name = VALUE_FLAGS.get(arg);
+    if (name === undefined) {
+      args.push(arg);
+      continue;
+    }
+    const value = argv[index + 1];
+    if (value === undefined || isFlag(value)) {
+      const expected = (FLAGS[name as keyof typeof FLAGS] as { value: string }).value;
+      const where = value === undefined ? "" : ` before ${value}`;
+      throw new UsageError(`${arg}: missing value${where}; expected ${expected}`);
+    }
+    args.push(`--${name}=${value}`);
+    index++;
+  }
+  return args;
+}
+
+/**
+ * Parses `argv` (without the program name). A flag's value is the next argument even when it
+ * starts with `-` (`-c "-- note↵SELECT 1"`, `--max-rows -5`), unless that argument is itself one
+ * of Noctra's flags. Throws {@link UsageError} (exit 2), naming the flag and what it expects, for
+ * unknown flags, missing or empty values, an unknown format or engine, a `--max-rows` that is
+ * not a whole number ≥ 0, or a malformed `--var`.
  */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const args = attachValues(argv);
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       allowPositionals: true,
       strict: true,
-      options: {
-        command: { type: "string", short: "c", multiple: true },
-        file: { type: "string", short: "f" },
-        format: { type: "string" },
-        output: { type: "string", short: "o" },
-        "max-rows": { type: "string" },
-        "continue-on-error": { type: "boolean" },
-        engine: { type: "string" },
-        var: { type: "string", multiple: true },
-        config: { type: "string" },
-        threads: { type: "string" },
-        "memory-limit": { type: "string" },
-        "allow-read": { type: "string", multiple: true },
-        "allow-write": { type: "string", multiple: true },
-        sandbox: { type: "boolean" },
-        force: { type: "boolean" },
-        "no-restore": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "V" },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new UsageError(`${message}; see noctra --help`);
   }
   const { values, positionals } = parsed;
+  for (
+    const [name, spelling] of [["file", "-f/--file"], ["output", "-o/--output"], [
+      "config",
+      "--config",
+    ]] as const
+  ) {
+    if (values[name] === "") {
+      throw new UsageError(`${spelling}: empty value; expected ${FLAGS[name].value}`);
+    }
+  }
   const format = values.format;
   if (format !== undefined && !isOutputFormat(format)) {
     throw new UsageError(
