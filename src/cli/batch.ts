@@ -9,6 +9,8 @@ import { splitStatements } from "../rql/splitter.ts";
 import { UnterminatedTokenError } from "../rql/lexer.ts";
 import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf } from "../errors.ts";
 import { printError, type ResultPrinter } from "./output.ts";
+/** Names of the sink's errors (`OutputClosedError`, `OutputWriteError` in render/sink.ts). */
+const OUTPUT_ERRORS: ReadonlySet<string> = new Set(["OutputClosedError", "OutputWriteError"]);
 
 /** Where a script came from, for error messages: a file name, `-c`, or `stdin`. */
 export interface ScriptSource {
@@ -19,6 +21,7 @@ export interface ScriptSource {
 /**
  * Runs every statement of `script`. Returns the exit code: 0 when all succeeded, else the first
  * failure's code (1 for a statement). Errors go to stderr as `noctra: error: NAME:LINE: cause`.
+ * Throws the sink's `OutputClosedError` / `OutputWriteError` when the output cannot take more.
  */
 export async function runScript(
   noctra: Noctra,
@@ -49,7 +52,9 @@ export async function runScript(
         printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
       }
     } catch (error) {
-      if (error instanceof Error && error.name === "OutputClosedError") throw error;
+      // The output is gone (reader closed the pipe) or cannot be written (disk full): no later
+      // statement could be shown, so the run ends here whatever --continue-on-error says.
+      if (error instanceof Error && OUTPUT_ERRORS.has(error.name)) throw error;
       printError(`${script.name}:${statement.line}: ${describeError(error, firstLine)}`);
       if (exitCode === 0) exitCode = exitCodeOf(error);
       if (!continueOnError) return exitCode;

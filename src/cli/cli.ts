@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { basename, dirname, join, resolve } from "node:path";
 import { Noctra } from "../noctra.ts";
 import { describeError, EXIT_USAGE, exitCodeOf, UsageError } from "../errors.ts";
-import { OutputClosedError, TextSink } from "../render/sink.ts";
+import { OutputClosedError, OutputWriteError, TextSink } from "../render/sink.ts";
 import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
 import { printError, ResultPrinter } from "./output.ts";
 import { runScript, type ScriptSource } from "./batch.ts";
@@ -78,7 +78,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     // A bad configuration, sandbox directory or -o target is a usage error.
-    printError(describeError(error));
+    printError(namingFlags(describeError(error)));
     return EXIT_USAGE;
   }
 
@@ -141,7 +141,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       }
     }
     await printer.flush();
-    await output.commit();
+    // A failed statement never looks like success: -o FILE keeps what it had.
+    if (exitCode === 0) await output.commit();
+    else output.abandon();
   } catch (error) {
     output.abandon();
     if (!(error instanceof OutputClosedError)) {
@@ -152,6 +154,26 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     noctra.close();
   }
   return exitCode;
+}
+
+/** The command-line flags that set a configuration key, as the configuration names them. */
+const FLAG_OF_KEY: Readonly<Record<string, string>> = {
+  "duckdb.performance.base_threads": "--threads",
+  "duckdb.performance.memory_limit": "--memory-limit",
+  "repl.format": "--format",
+  "repl.max_rows": "--max-rows",
+};
+
+/**
+ * A configuration error about a value that came from a flag names the flag: `flag:
+ * duckdb.performance.base_threads = "0": …` becomes `--threads (duckdb.performance.base_threads)
+ * = "0": …`. Other messages are returned as they are.
+ */
+function namingFlags(message: string): string {
+  return message.replace(
+    /^flag: ([\w.]+)/,
+    (whole, key: string) => FLAG_OF_KEY[key] === undefined ? whole : `${FLAG_OF_KEY[key]} (${key})`,
+  );
 }
 
 /** The scripts to run in order, or "repl" for an interactive session. */
@@ -187,45 +209,195 @@ async function chooseScripts(options: CliOptions): Promise<ScriptSource[] | "rep
   return "repl";
 }
 
+/** Where results go: stdout, or `-o FILE` through a temporary sibling (see {@link openOutput}). */
 interface Output {
   readonly sink: TextSink;
-  /** Makes the output final (renames the temporary file over the target). */
+  /**
+   * Makes the output final: flushes the temporary file to disk and renames it over the target.
+   * On failure the temporary file is removed and the target left as it was; throws
+   * {@link OutputWriteError}.
+   */
   commit(): Promise<void>;
-  /** Drops a partial output file. */
+  /** Drops the output: removes the temporary file; the target keeps its previous content. */
   abandon(): void;
 }
 
 /**
- * Stdout, or `-o FILE` written to a temporary file beside the target and renamed over it once
- * the run ends, so an interrupted run never leaves a half-written FILE.
+ * Temporary file of `-o FILE`: `.FILE.<pid>.tmp` beside FILE. The writer holds an exclusive
+ * lock on it while it runs, so a leftover can be told from a live run's file.
+ */
+function temporaryName(target: string, pid: number): string {
+  return join(dirname(target), `.${basename(target)}.${pid}.tmp`);
+}
+
+/**
+ * Stdout, or `-o FILE` written to a temporary sibling (`.FILE.<pid>.tmp`) and renamed over FILE
+ * only by {@link Output.commit}, which the CLI calls when every statement succeeded. Whatever
+ * else happens — a failed statement, an error in the middle of a result, a write error, SIGINT
+ * or SIGTERM (exit 130/143) — FILE keeps its previous bytes and the temporary file is removed.
+ * Temporary files of earlier runs for the same FILE that were killed outright (SIGKILL, power
+ * loss) are removed first (see {@link sweepStaleTemporaries}).
+ *
+ * A FILE that is a symbolic link is written through it (the link stays, its target is
+ * replaced); a replaced FILE keeps its permission bits. Returns a {@link UsageError} when FILE is
+ * a directory or its directory cannot be written.
  */
 async function openOutput(path: string | undefined): Promise<Output | Error> {
   if (path === undefined) {
     return { sink: new TextSink(Deno.stdout), commit: async () => {}, abandon: () => {} };
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${Deno.pid}.tmp`);
+  const label = `-o ${path}`;
+  let target = path;
+  let mode: number | null = null;
+  try {
+    let info = Deno.lstatSync(path);
+    if (info.isSymlink) {
+      try {
+        target = Deno.realPathSync(path);
+        info = Deno.statSync(target);
+      } catch { /* a dangling link: it is replaced by the file */ }
+    }
+    if (info.isDirectory) {
+      return new UsageError(`${label}: is a directory; name a file to write results to`);
+    }
+    if (info.isFile) mode = info.mode === null ? null : info.mode & 0o7777;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      return new UsageError(`${label}: cannot write there (${describeError(error)})`);
+    }
+  }
+  sweepStaleTemporaries(target);
+  const temporary = temporaryName(target, Deno.pid);
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(temporary, { write: true, create: true, truncate: true });
+    removeQuietly(temporary); // a leftover of an earlier process that had this pid
+    file = await Deno.open(temporary, { write: true, createNew: true });
   } catch (error) {
-    return new UsageError(`-o ${path}: cannot write there (${describeError(error)})`);
+    return new UsageError(`${label}: cannot write there (${describeError(error)})`);
   }
+  try {
+    file.lockSync(true);
+    if (mode !== null && Deno.build.os !== "windows") Deno.chmodSync(temporary, mode);
+  } catch { /* no locks or modes on this file system: the output itself still works */ }
+
   let open = true;
   const close = () => {
     if (open) file.close();
     open = false;
   };
+  const drop = () => {
+    close();
+    removeQuietly(temporary);
+  };
+  const stopListening = removeOnSignal(drop);
   return {
-    sink: new TextSink(file),
+    sink: new TextSink(file, label),
     commit: async () => {
-      close();
-      await Deno.rename(temporary, path);
+      try {
+        await file.syncData();
+        close();
+        await Deno.rename(temporary, target);
+      } catch (error) {
+        drop();
+        throw new OutputWriteError(label, error);
+      } finally {
+        stopListening();
+      }
     },
     abandon: () => {
-      close();
-      try {
-        Deno.removeSync(temporary);
-      } catch { /* already gone */ }
+      drop();
+      stopListening();
     },
   };
+}
+
+/**
+ * Until the returned function is called, SIGINT and SIGTERM run `cleanup` (synchronously) and end
+ * the process with 130 or 143. The exit waits for the current turn of the event loop, so other
+ * listeners of the same signal (an EXPORT's own cleanup) run too. No-op on Windows.
+ */
+function removeOnSignal(cleanup: () => void): () => void {
+  if (Deno.build.os === "windows") return () => {};
+  const handlers: [Deno.Signal, () => void][] = [
+    ["SIGINT", () => stop(130)],
+    ["SIGTERM", () => stop(143)],
+  ];
+  const stop = (code: number) => {
+    cleanup();
+    setTimeout(() => Deno.exit(code), 0);
+  };
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  let listening = true;
+  return () => {
+    if (!listening) return;
+    listening = false;
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  };
+}
+
+/**
+ * Removes temporary files that earlier runs writing `target` left behind when they were killed
+ * outright (SIGKILL, a crash): siblings named exactly `.NAME.<pid>.tmp` (NAME is `target`'s base
+ * name) that are regular files, whose lock no process holds, and whose process is gone — no
+ * `/proc/<pid>` where `/proc` exists, else unchanged for {@link STALE_AFTER_MS}. Any other file
+ * is left alone; errors (permissions, a racing run) only mean nothing is removed.
+ */
+export function sweepStaleTemporaries(target: string): void {
+  const directory = dirname(target);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.tmp$`);
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(directory)];
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(pattern.exec(entry.name)?.[1] ?? NaN);
+    if (!entry.isFile || !Number.isSafeInteger(pid)) continue;
+    const path = join(directory, entry.name);
+    try {
+      const alive = pid === Deno.pid ? false : processAlive(pid);
+      if (alive === true) continue;
+      if (alive === undefined) {
+        const modified = Deno.lstatSync(path).mtime?.getTime() ?? Date.now();
+        if (Date.now() - modified < STALE_AFTER_MS) continue;
+      }
+      const file = Deno.openSync(path, { read: true });
+      try {
+        // A live writer holds the lock; a killed one's lock went with its process.
+        if (file.tryLockSync(true)) Deno.removeSync(path);
+      } finally {
+        file.close();
+      }
+    } catch { /* gone already, or not ours to remove */ }
+  }
+}
+
+/** Where a process's liveness cannot be checked, a temporary file this old is a leftover. */
+const STALE_AFTER_MS = 10 * 60 * 1000;
+
+/** Whether process `pid` runs: true/false from `/proc` (Linux), undefined where unknown. */
+function processAlive(pid: number): boolean | undefined {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return undefined;
+    try {
+      Deno.statSync("/proc/self");
+      return false;
+    } catch {
+      return undefined; // no /proc here (macOS, BSD, Windows)
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* not there */ }
 }

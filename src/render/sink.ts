@@ -12,6 +12,8 @@ export interface ByteWriter {
   write(bytes: Uint8Array): Promise<number>;
 }
 
+import { NoctraError } from "../errors.ts";
+
 /** Raised when the reader of our output went away (`noctra … | head`). */
 export class OutputClosedError extends Error {
   constructor() {
@@ -20,17 +22,43 @@ export class OutputClosedError extends Error {
   }
 }
 
+/**
+ * Raised when output cannot be written (disk full, file too large, I/O error): the run stops
+ * there with exit code 1, whatever `--continue-on-error` says. The message names the output
+ * (`-o out.csv`, `stdout`) and the system's cause; `cause` is the original error.
+ */
+export class OutputWriteError extends NoctraError {
+  /**
+   * @param output the output's name as the user knows it (`-o out.csv`, `stdout`)
+   * @param cause the error the write raised
+   */
+  constructor(output: string, cause: unknown) {
+    super(
+      `${output}: cannot write (${cause instanceof Error ? cause.message : String(cause)})`,
+      undefined,
+      { cause },
+    );
+    this.name = "OutputWriteError";
+  }
+}
+
 const FLUSH_THRESHOLD_CHARS = 64 * 1024;
 
 /** Buffers text and writes it as UTF-8 in batches of about 64 KiB. */
 export class TextSink {
   readonly #writer: ByteWriter;
+  readonly #name: string;
   readonly #encoder = new TextEncoder();
   #parts: string[] = [];
   #buffered = 0;
 
-  constructor(writer: ByteWriter) {
+  /**
+   * @param writer where the bytes go
+   * @param name the output's name in error messages (`-o out.csv`; default `stdout`)
+   */
+  constructor(writer: ByteWriter, name = "stdout") {
     this.#writer = writer;
+    this.#name = name;
   }
 
   /** Appends text; flushes when the buffer passes the threshold. */
@@ -48,7 +76,8 @@ export class TextSink {
 
   /**
    * Writes everything buffered. Throws {@link OutputClosedError} when the reader closed the
-   * pipe (EPIPE), so callers can stop producing output quietly.
+   * pipe (EPIPE), so callers can stop producing output quietly, and {@link OutputWriteError}
+   * for any other write failure (disk full, file too large, I/O error).
    */
   async flush(): Promise<void> {
     if (this.#parts.length === 0) return;
@@ -64,7 +93,7 @@ export class TextSink {
       while (offset < bytes.length) offset += await this.#writer.write(bytes.subarray(offset));
     } catch (error) {
       if (error instanceof Deno.errors.BrokenPipe) throw new OutputClosedError();
-      throw error;
+      throw new OutputWriteError(this.#name, error);
     }
   }
 }
