@@ -84,7 +84,7 @@ Deno.test("sources registered in one run are there in the next; the registry is 
       SOURCES_HEADER +
       `p,parquet,${dir}/penguins.parquet,duckdb,false,ok\n` +
       `w,sqlite,${dir}/w.sqlite,sqlite,true,ok\n` +
-      `rw,sqlite,${dir}/w.sqlite,sqlite,false,ok\n`,
+      `rw,sqlite,${dir}/w.sqlite,sqlite,false,saved\n`,
   );
   // READ_ONLY was restored too.
   strictEqual(
@@ -140,7 +140,7 @@ Deno.test("--no-restore starts clean and leaves the registry as it was", async (
   );
 });
 
-Deno.test("a registered file that was deleted: one warning, marked missing, DETACH forgets it", async () => {
+Deno.test("a registered file that was deleted: no cost until used, then one error; marked missing, DETACH forgets it", async () => {
   const { dir, stateHome, registry } = await workspace();
   await okRun(csv("ATTACH 'w.sqlite' AS w", "USE 'penguins.parquet' AS p"), {
     cwd: dir,
@@ -149,19 +149,34 @@ Deno.test("a registered file that was deleted: one warning, marked missing, DETA
   await Deno.remove(`${dir}/w.sqlite`);
   const path = `${dir}/w.sqlite`;
 
-  const run = await runNoctra(csv("SELECT 42 AS answer", "SHOW SOURCES"), { stateHome });
+  // Saved sources are restored when a statement names them: an unrelated query does not care.
+  const unrelated = await runNoctra(csv("SELECT 42 AS answer", "SHOW SOURCES"), { stateHome });
+  strictEqual(unrelated.stderr, "");
+  strictEqual(unrelated.code, 0);
+  strictEqual(
+    unrelated.stdout,
+    "answer\n42\n" + SOURCES_HEADER +
+      `p,parquet,${dir}/penguins.parquet,duckdb,false,saved\n` +
+      `w,sqlite,${path},sqlite,false,missing\n`,
+  );
+
+  const run = await runNoctra(
+    ["--continue-on-error", ...csv("SELECT count(*) AS n FROM w.t", "SHOW SOURCES")],
+    { stateHome },
+  );
   strictEqual(
     run.stderr,
-    `noctra: warning: source w (${path}) is missing: ATTACH '${path}' AS w: no such file; ` +
+    `noctra: error: -c[1]:1: saved source w (${path}) could not be restored: ` +
+      `ATTACH '${path}' AS w: no such file; ` +
       `to create a new database write ATTACH '${path}' AS w (TYPE SQLITE, CREATE); ` +
       "it stays registered (DETACH w to forget it)\n",
   );
-  strictEqual(run.code, 0);
+  strictEqual(run.code, 1);
   strictEqual(
     run.stdout,
-    "answer\n42\n" + SOURCES_HEADER +
-      `p,parquet,${dir}/penguins.parquet,duckdb,false,ok\n` +
-      `w,sqlite,${path},sqlite,false,missing\n`,
+    SOURCES_HEADER +
+      `w,sqlite,${path},sqlite,false,missing\n` +
+      `p,parquet,${dir}/penguins.parquet,duckdb,false,saved\n`,
   );
   // Still registered.
   match(await Deno.readTextFile(registry), /alias = "w"/);
@@ -170,7 +185,7 @@ Deno.test("a registered file that was deleted: one warning, marked missing, DETA
   strictEqual(forget.code, 0);
   strictEqual(
     forget.stdout,
-    SOURCES_HEADER + `p,parquet,${dir}/penguins.parquet,duckdb,false,ok\n`,
+    SOURCES_HEADER + `p,parquet,${dir}/penguins.parquet,duckdb,false,saved\n`,
   );
   deepStrictEqual(await readRegistry(registry), {
     sources: [
@@ -186,7 +201,7 @@ Deno.test("a registered file that was deleted: one warning, marked missing, DETA
   // The next run starts without a warning.
   strictEqual(
     await okRun(csv("SHOW SOURCES"), { stateHome }),
-    SOURCES_HEADER + `p,parquet,${dir}/penguins.parquet,duckdb,false,ok\n`,
+    SOURCES_HEADER + `p,parquet,${dir}/penguins.parquet,duckdb,false,saved\n`,
   );
 });
 
@@ -299,4 +314,42 @@ Deno.test("files named on the command line are views for that session only", asy
     stdout: "alias,kind,path,engine,read_only,status\n",
     stderr: "",
   });
+});
+
+Deno.test("a saved SQLite source locked by another process: unrelated queries do not wait; using it says locked", async () => {
+  const { dir, stateHome } = await workspace();
+  await okRun(csv("ATTACH 'w.sqlite' AS w"), { cwd: dir, stateHome });
+  // Another process takes SQLite's exclusive lock and holds it.
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { DatabaseSync } from "node:sqlite";
+       const db = new DatabaseSync(${JSON.stringify(`${dir}/w.sqlite`)});
+       db.exec("BEGIN EXCLUSIVE"); db.exec("DELETE FROM airports WHERE state = 'WA'");
+       console.log("locked"); await new Promise((r) => setTimeout(r, 15000));`,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = holder.stdout.getReader();
+  const first = await reader.read();
+  strictEqual(new TextDecoder().decode(first.value).trim(), "locked");
+  try {
+    const started = performance.now();
+    strictEqual(await okRun(csv("SELECT 1 AS one"), { stateHome }), "one\n1\n");
+    const elapsed = performance.now() - started;
+    ok(elapsed < 1800, `SELECT 1 took ${elapsed} ms with a locked saved source`);
+
+    const run = await runNoctra(csv("SELECT count(*) FROM w.airports"), { stateHome });
+    strictEqual(run.code, 1);
+    match(
+      run.stderr,
+      /^noctra: error: -c:1: saved source w \(.*w\.sqlite\) is locked: .*locked.*\n$/,
+    );
+  } finally {
+    holder.kill();
+    await holder.status;
+    reader.releaseLock();
+    await holder.stdout.cancel().catch(() => {});
+  }
 });

@@ -188,35 +188,72 @@ export class QueryEngine {
   }
 
   /**
-   * Re-creates the sources saved in the registry. A source whose file is gone (or no longer
-   * opens) is kept and marked `missing`; returns one warning line per such source (and for a
-   * corrupt registry). Never throws.
+   * Reads the sources saved in the registry without opening them: each is restored — its view
+   * created (DuckDB binds it, sniffing the file) or its SQLite file attached — when a statement
+   * first names its alias, so saved sources cost nothing to a session that does not use them,
+   * and a locked or missing file fails only the statement that needs it. Returns one warning
+   * line for an unreadable or corrupt registry. Never throws.
    */
   async restore(): Promise<string[]> {
     if (this.#registry === undefined) return [];
     const loaded = this.#registry.load();
-    const warnings = loaded.warning === undefined ? [] : [loaded.warning];
     for (const source of loaded.sources) {
+      const key = source.alias.toLowerCase();
+      if (this.#fileViews.has(key) || this.#sqlite.has(key)) continue;
+      this.#pending.set(key, source);
+    }
+    return await Promise.resolve(loaded.warning === undefined ? [] : [loaded.warning]);
+  }
+
+  /** Saved sources not restored yet, by lower-case alias (see {@link restore}). */
+  readonly #pending = new Map<string, RegisteredSource>();
+
+  /**
+   * Restores the saved sources whose alias `statement` names (any identifier token equal to
+   * the alias, case-insensitively), or every saved source when `all`. A source that cannot be
+   * restored stays registered, marked missing, and the statement fails with the reason
+   * (locked, missing, unreadable) unless it is a DETACH. Throws {@link NoctraError}.
+   */
+  async #restoreNamed(statement: string, all = false): Promise<void> {
+    if (this.#pending.size === 0) return;
+    let named: Set<string>;
+    let detach = false;
+    try {
+      const tokens = significantTokens(statement);
+      detach = tokens[0]?.kind === "word" && tokens[0].value.toUpperCase() === "DETACH";
+      named = new Set(
+        tokens
+          .filter((token) => token.kind === "word" || token.kind === "quoted_identifier")
+          .map((token) => token.value.toLowerCase()),
+      );
+    } catch {
+      named = new Set();
+    }
+    if (detach) return; // DETACH forgets a saved source without opening it.
+    const failures: string[] = [];
+    for (const [key, source] of [...this.#pending]) {
+      if (!all && !named.has(key)) continue;
+      this.#pending.delete(key);
       try {
         if (source.kind === "sqlite") {
           await this.#attachSqlite(source.path, source.alias, source.readOnly, false, false);
         } else {
-          const options = Object.entries(source.options).map(([key, valueSql]) => ({
-            key,
+          const options = Object.entries(source.options).map(([option, valueSql]) => ({
+            key: option,
             valueSql,
           }));
           await this.#createFileView(source.path, source.alias, options, false);
         }
       } catch (error) {
-        this.#missing.set(source.alias.toLowerCase(), source);
-        warnings.push(
-          `source ${source.alias} (${source.path}) is missing: ${
-            error instanceof Error ? error.message : String(error)
-          }; it stays registered (DETACH ${source.alias} to forget it)`,
+        this.#missing.set(key, source);
+        const reason = error instanceof Error ? error.message : String(error);
+        const state = /locked/i.test(reason) ? "is locked" : "could not be restored";
+        failures.push(
+          `saved source ${source.alias} (${source.path}) ${state}: ${reason}; it stays registered (DETACH ${source.alias} to forget it)`,
         );
       }
     }
-    return warnings;
+    if (failures.length > 0) throw new NoctraError(failures.join("; "));
   }
 
   /**
@@ -225,6 +262,7 @@ export class QueryEngine {
    * SQL run in DuckDB.
    */
   async execute(statement: string): Promise<StatementResult> {
+    await this.#restoreNamed(statement);
     const command = parseRqlCommand(
       statement,
       (name) => this.#pathVariable(name),
@@ -854,6 +892,11 @@ export class QueryEngine {
 
   async #runDetach(command: DetachCommand): Promise<MessageResult | null> {
     const key = command.alias.toLowerCase();
+    if (this.#pending.delete(key)) {
+      this.#forgotten.add(key);
+      this.#saveRegistry();
+      return { kind: "message", message: `forgot saved source ${command.alias}` };
+    }
     if (this.#sqlite.has(key) || this.#missing.has(key) || this.#fileViews.has(key)) {
       this.#forgotten.add(key);
     }
@@ -900,6 +943,7 @@ export class QueryEngine {
       case "show_sources":
         return this.#showSources();
       case "show_tables":
+        if (command.alias === undefined) await this.#restoreNamed("", true);
         return await this.#showTables(command.alias);
       case "show_cache":
         return rowsResultFromArrays(
@@ -967,6 +1011,16 @@ export class QueryEngine {
         source.kind === "sqlite" ? "sqlite" : "duckdb",
         source.readOnly,
         "missing",
+      ]);
+    }
+    for (const source of this.#pending.values()) {
+      rows.push([
+        source.alias,
+        source.kind,
+        source.path,
+        source.kind === "sqlite" ? "sqlite" : "duckdb",
+        source.readOnly,
+        fileStatus(source.path) === "ok" ? "saved" : "missing",
       ]);
     }
     return rowsResultFromArrays(
@@ -1486,7 +1540,7 @@ export class QueryEngine {
         options: {},
       });
     }
-    sources.push(...this.#missing.values());
+    sources.push(...this.#missing.values(), ...this.#pending.values());
     try {
       this.#registry.save(sources, this.#forgotten);
     } catch (error) {
