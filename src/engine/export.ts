@@ -8,14 +8,27 @@
  * is written by Noctra with apache-arrow from the streamed chunks (DuckDB here has no arrow
  * extension).
  *
- * Atomicity: the rows go to a temporary name beside the target (`.<name>.noctra-export-…`),
- * renamed over the target only when everything was written. A failed or interrupted export
- * (error, Ctrl-C, SIGINT/SIGTERM) removes the temporary file and leaves no target. An existing
- * target is replaced only with OVERWRITE (or `--force`).
+ * Atomicity: the rows go to a temporary sibling of the target (`.<name>.noctra-export-<pid>-<id>`,
+ * a file or, for partitioned output, a directory). Only when every row was written does it take
+ * the target's place: a file is renamed over a file (one atomic rename); otherwise the old target
+ * is first renamed aside (`.<name>.noctra-aside-<pid>-<id>`), the new output renamed into place,
+ * and the aside copy deleted last. Both renames are synchronous, so a SIGINT/SIGTERM handler
+ * never runs between them. A failed or interrupted export (error, Ctrl-C, SIGINT/SIGTERM at any
+ * moment) therefore leaves the old target whole or the new one whole, never a mix or nothing, and
+ * removes its temporary and aside siblings. A process killed outright (SIGKILL, power loss) can
+ * leave siblings behind; the next export to the same target deletes them, and restores the aside
+ * copy when the target itself is missing. An existing target is replaced only with OVERWRITE (or
+ * `--force`).
+ *
+ * OPTIONS that name files (`filename_pattern`, `file_extension`) may not leave the target
+ * directory (`/`, `\`, `..` and absolute paths are refused), and `append` is refused: an export
+ * always writes a complete new target. DuckDB's own `overwrite`/`overwrite_or_ignore` options only
+ * ever see the fresh temporary directory, so they cannot write into existing files.
  *
  * @module
  */
 import { basename, dirname, extname, join } from "node:path";
+import process from "node:process";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { absolutePath } from "./file_readers.ts";
 import {
@@ -54,8 +67,30 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, ExportFormat>> = {
   ".ipc": "ARROW",
 };
 
-/** Temporary paths of exports under way, removed if the process is told to stop. */
-const pending = new Set<string>();
+/**
+ * One export under way: its target and the siblings it may leave (absolute paths). `aside` is
+ * where the old target goes during the swap; `duckdbTemporary` is the `tmp_…` file DuckDB writes
+ * first when the user passes `use_tmp_file`.
+ */
+interface Swap {
+  readonly target: string;
+  readonly temporary: string;
+  readonly duckdbTemporary: string;
+  readonly aside: string;
+  /** True while DuckDB (or the Arrow writer) writes the temporary output. */
+  writing: boolean;
+  /** Asks DuckDB to stop the statement writing the output. */
+  readonly interrupt: () => void;
+}
+
+/** Exports under way; settled (see {@link settle}) if the process is told to stop. */
+const pending = new Set<Swap>();
+
+/** Exit code (130/143) once SIGINT/SIGTERM arrived during an export; null before. */
+let stopping: number | null = null;
+
+/** How long a stop signal waits for an interrupted writer before the process ends anyway (ms). */
+const STOP_GRACE_MS = 2_000;
 
 /** The format of an export: FORMAT if given, else the target's extension. Throws {@link NoctraError}. */
 export function exportFormat(command: Pick<ExportCommand, "format" | "path">): ExportFormat {
@@ -116,18 +151,58 @@ export function copyOptions(
   return list.join(", ");
 }
 
+/**
+ * Options after which DuckDB's COPY writes a directory of files rather than one file:
+ * `partition_by`, `per_thread_output` (unless false), `file_size_bytes`, `row_groups_per_file`.
+ */
 function writesDirectory(options: readonly ReaderOption[]): boolean {
   return options.some((option) => {
     const key = option.key.toLowerCase();
-    return key === "partition_by" ||
-      (key === "per_thread_output" && !/^(false|0)$/i.test(option.valueSql.trim()));
+    if (key === "per_thread_output") return !/^(false|0)$/i.test(option.valueSql.trim());
+    return key === "partition_by" || key === "file_size_bytes" || key === "row_groups_per_file";
   });
+}
+
+/** COPY options whose value becomes part of a file name DuckDB writes. */
+const NAME_OPTIONS = new Set(["filename_pattern", "file_extension"]);
+
+/**
+ * Refuses OPTIONS that would write anywhere but the export's own output: a `filename_pattern` or
+ * `file_extension` that is not a plain quoted name or that holds `/`, `\`, `..` or a drive
+ * letter, and `append` (an export writes a complete new target). Throws {@link NoctraError}
+ * whose message names the option and what is allowed.
+ */
+export function checkExportOptions(label: string, options: readonly ReaderOption[]): void {
+  for (const option of options) {
+    const key = option.key.toLowerCase();
+    if (key === "append") {
+      throw new NoctraError(
+        `${label}: OPTIONS ${option.key} is not supported; EXPORT writes a complete new target (add OVERWRITE to replace it, or export to a new name)`,
+      );
+    }
+    if (!NAME_OPTIONS.has(key)) continue;
+    const text = option.valueSql.trim();
+    const quoted = /^'((?:[^']|'')*)'$/.exec(text);
+    const name = quoted ? quoted[1]!.replaceAll("''", "'") : /^\w+$/.test(text) ? text : null;
+    if (name === null) {
+      throw new NoctraError(
+        `${label}: OPTIONS ${option.key} must be a quoted file name such as 'part_{i}', not ${text}`,
+      );
+    }
+    if (/[/\\\0]|\.\./.test(name) || /^[A-Za-z]:/.test(name)) {
+      throw new NoctraError(
+        `${label}: OPTIONS ${option.key} '${name}' may not contain '/', '\\', '..' or a drive; it names files inside the target directory (letters, digits, '_', '-', '.', and DuckDB's {i}, {uuid}, {uuidv7})`,
+      );
+    }
+  }
 }
 
 /**
  * Runs an export. Returns the report (rows, bytes, elapsed ms). Throws {@link NoctraError}: an
- * unknown format, a target that exists (without OVERWRITE), a directory that does not exist or
- * cannot be written, or the query's own failure — in every case nothing is left behind.
+ * unknown format, OPTIONS that could write elsewhere ({@link checkExportOptions}), a target that
+ * exists (without OVERWRITE), a directory that does not exist or cannot be written, or the
+ * query's own failure (also one that fails after some rows were written) — in every case the
+ * previous target is left as it was and the temporary output is removed.
  */
 export async function runExport(
   context: ExportContext,
@@ -141,7 +216,14 @@ export async function runExport(
   if (format === "ARROW" && command.options.length > 0) {
     throw new NoctraError(`${label}: FORMAT ARROW takes no OPTIONS`);
   }
+  checkExportOptions(label, command.options);
   context.checkWrite(target);
+  const directory = dirname(target);
+  const directoryInfo = statOrNull(directory);
+  if (directoryInfo === null || !directoryInfo.isDirectory) {
+    throw new NoctraError(`${label}: the directory ${directory} does not exist`);
+  }
+  recoverInterrupted(target);
   const directoryOutput = writesDirectory(command.options);
   const existing = statOrNull(target);
   if (existing !== null) {
@@ -154,21 +236,23 @@ export async function runExport(
       throw new NoctraError(`${label}: ${target} is a directory; name a file`);
     }
   }
-  const directory = dirname(target);
-  const directoryInfo = statOrNull(directory);
-  if (directoryInfo === null || !directoryInfo.isDirectory) {
-    throw new NoctraError(`${label}: the directory ${directory} does not exist`);
-  }
-  const temporary = join(
-    directory,
-    `.${basename(target)}.noctra-export-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`,
-  );
-  pending.add(temporary);
+  const id = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const temporary = join(directory, `.${basename(target)}.noctra-export-${id}`);
+  const swap: Swap = {
+    target,
+    temporary,
+    duckdbTemporary: join(directory, `tmp_${basename(temporary)}`),
+    aside: join(directory, `.${basename(target)}.noctra-aside-${id}`),
+    writing: false,
+    interrupt: () => context.duckdb.interrupt(),
+  };
+  pending.add(swap);
   const stopListening = listenForStop();
   try {
     let rows: number;
     await context.prepareQuery(command.query);
     try {
+      swap.writing = true;
       if (format === "ARROW") {
         rows = await context.writeArrow(await context.streamQuery(command.query), temporary);
       } else {
@@ -180,17 +264,37 @@ export async function runExport(
         );
       }
     } catch (error) {
+      exitIfStopping(swap);
       throw new NoctraError(
         `${label}: ${describeWriteError(error, directory)}; nothing was written`,
         undefined,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
+    } finally {
+      swap.writing = false;
+    }
+    exitIfStopping(swap);
+    const written = statOrNull(temporary);
+    if (written === null) {
+      throw new NoctraError(`${label}: the export wrote no output; nothing was written`);
+    }
+    if (existing?.isDirectory && !written.isDirectory) {
+      throw new NoctraError(`${label}: ${target} is a directory; name a file`);
     }
     const bytes = sizeOf(temporary);
-    if (existing !== null && existing.isDirectory) await Deno.remove(target, { recursive: true });
-    await Deno.rename(temporary, target);
+    try {
+      putInPlace(swap, written.isDirectory);
+    } catch (error) {
+      throw new NoctraError(
+        `${label}: cannot put the new output in place (${
+          describeWriteError(error, directory)
+        }); the previous target is unchanged`,
+        undefined,
+        { cause: error },
+      );
+    }
+    // The old target, now aside, goes last; a signal during this settles the swap (deletes it).
+    await removeAsync(swap.aside);
     const elapsed = performance.now() - started;
     return {
       kind: "message",
@@ -201,10 +305,126 @@ export async function runExport(
       report: true,
     };
   } finally {
-    removeQuietly(temporary);
-    pending.delete(temporary);
+    settle(swap);
+    pending.delete(swap);
     stopListening();
   }
+}
+
+/**
+ * Replaces the target with the temporary output. A file over a file (or over nothing) is one
+ * rename. Otherwise the old target is renamed aside, then the output into place; if that second
+ * rename fails the old target is renamed back. Synchronous on purpose: no signal handler can run
+ * between the two renames. Throws the operating system's error.
+ */
+function putInPlace(swap: Swap, outputIsDirectory: boolean): void {
+  const old = lstatOrNull(swap.target);
+  if (old === null || (!outputIsDirectory && !old.isDirectory)) {
+    Deno.renameSync(swap.temporary, swap.target);
+    return;
+  }
+  Deno.renameSync(swap.target, swap.aside);
+  try {
+    Deno.renameSync(swap.temporary, swap.target);
+  } catch (error) {
+    Deno.renameSync(swap.aside, swap.target);
+    throw error;
+  }
+}
+
+/**
+ * Brings an export's siblings to a whole state, whatever moment it was stopped at: if the target
+ * is missing and the aside copy exists, the old target is renamed back; then the temporary output
+ * and, once a target is in place, the aside copy are deleted. Never throws.
+ */
+function settle(swap: Swap): void {
+  if (lstatOrNull(swap.target) === null && lstatOrNull(swap.aside) !== null) {
+    try {
+      Deno.renameSync(swap.aside, swap.target);
+    } catch { /* left for the next export to restore */ }
+  }
+  removeQuietly(swap.temporary);
+  removeQuietly(swap.duckdbTemporary);
+  if (lstatOrNull(swap.target) !== null) removeQuietly(swap.aside);
+}
+
+/** A sibling an export of `target` leaves while it runs: what kind, and which process made it. */
+const SIBLING = /^(tmp_)?\.(.+)\.noctra-(export|aside)-(\d+)-[0-9a-f]{8}$/;
+
+/** A sibling whose owner cannot be asked (no permission) counts as stale after this long. */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Cleans up after exports to `target` that were killed outright (SIGKILL, power loss): their
+ * temporary outputs are deleted; an aside copy is renamed back when the target is missing (the
+ * export was killed between its two renames), else deleted. Siblings of exports still running
+ * (in this process, or in another live process) are left alone. Never throws.
+ */
+function recoverInterrupted(target: string): void {
+  const directory = dirname(target);
+  const name = basename(target);
+  const ours = new Set<string>();
+  for (const swap of pending) {
+    for (const path of [swap.temporary, swap.duckdbTemporary, swap.aside]) ours.add(basename(path));
+  }
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(directory)];
+  } catch {
+    return;
+  }
+  const siblings = entries.flatMap((entry) => {
+    const match = SIBLING.exec(entry.name);
+    if (match === null || match[2] !== name || ours.has(entry.name)) return [];
+    const path = join(directory, entry.name);
+    if (!isStale(Number(match[4]), path)) return [];
+    return [{ path, aside: match[1] === undefined && match[3] === "aside" }];
+  });
+  for (const sibling of siblings) {
+    if (!sibling.aside) removeQuietly(sibling.path);
+  }
+  for (const sibling of siblings) {
+    if (!sibling.aside) continue;
+    if (lstatOrNull(target) === null) {
+      try {
+        Deno.renameSync(sibling.path, target);
+        continue;
+      } catch { /* fall through: keep it rather than lose it */ }
+    }
+    if (lstatOrNull(target) !== null) removeQuietly(sibling.path);
+  }
+}
+
+/**
+ * Whether the export that left a sibling is over: its process is this one (and the export is not
+ * pending) or has ended. When the process cannot be asked (no permission to signal or to read
+ * `/proc`), a sibling untouched for {@link STALE_AFTER_MS} counts as stale.
+ */
+function isStale(pid: number, path: string): boolean {
+  if (pid === Deno.pid) return true;
+  const alive = processAlive(pid);
+  if (alive !== undefined) return !alive;
+  const modified = lstatOrNull(path)?.mtime?.getTime();
+  return modified !== undefined && Date.now() - modified > STALE_AFTER_MS;
+}
+
+/** Whether process `pid` exists: signal 0, else `/proc/<pid>`; undefined when neither can tell. */
+function processAlive(pid: number): boolean | undefined {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "ESRCH") return false;
+    if (code === "EPERM") return true;
+  }
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound && statOrNull("/proc/self") !== null) return false;
+  }
+  return undefined;
 }
 
 function describeWriteError(error: unknown, directory: string): string {
@@ -233,15 +453,29 @@ function sizeOf(path: string): number {
   return total;
 }
 
+function lstatOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
 function removeQuietly(path: string): void {
   try {
     Deno.removeSync(path, { recursive: true });
   } catch { /* not there */ }
 }
 
+async function removeAsync(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch { /* not there, or settled by a stop signal meanwhile */ }
+}
+
 /**
- * While an export runs, SIGINT/SIGTERM remove its temporary output before the process ends
- * (exit 130/143), so an interrupted export leaves nothing behind.
+ * While an export runs, SIGINT/SIGTERM settle it (see {@link settle}: old or new target whole,
+ * siblings removed) before the process ends (exit 130/143).
  */
 function listenForStop(): () => void {
   if (Deno.build.os === "windows") return () => {};
@@ -255,7 +489,33 @@ function listenForStop(): () => void {
   };
 }
 
+/**
+ * Settles every pending export at once (the old target stays, or the new one, whole). An export
+ * whose writer is still running is interrupted: DuckDB may otherwise create files in the removed
+ * temporary directory, so the process ends when the writer has stopped ({@link exitIfStopping}),
+ * or after {@link STOP_GRACE_MS}. A second signal ends the process at once.
+ */
 function stop(code: number): void {
-  for (const path of pending) removeQuietly(path);
-  Deno.exit(code);
+  const again = stopping !== null;
+  stopping ??= code;
+  let writing = false;
+  for (const swap of pending) {
+    settle(swap);
+    if (swap.writing && !again) {
+      writing = true;
+      swap.interrupt();
+    }
+  }
+  if (!writing) Deno.exit(stopping);
+  setTimeout(() => {
+    for (const swap of pending) settle(swap);
+    Deno.exit(code);
+  }, STOP_GRACE_MS);
+}
+
+/** After the writer stopped: if a stop signal came meanwhile, settle and end the process. */
+function exitIfStopping(swap: Swap): void {
+  if (stopping === null) return;
+  settle(swap);
+  Deno.exit(stopping);
 }
