@@ -186,13 +186,27 @@ Deno.test("-o keeps the old file when writing fails (file size limit reached)", 
 for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
   Deno.test(`${signal} during a long query keeps the old file and removes the temporary`, async () => {
     const { dir, target } = await directoryWithOldFile();
-    const child = spawnNoctra(["--format", "csv", "-o", target, "-c", LONG_QUERY]);
+    // --continue-on-error: the statements after the interrupted one must not run either.
+    const child = spawnNoctra([
+      "--format",
+      "csv",
+      "--continue-on-error",
+      "-o",
+      target,
+      "-c",
+      `${LONG_QUERY}; ${LONG_QUERY}`,
+      "-c",
+      "SELECT 2 AS b",
+    ]);
     const temporary = await waitForTemporary(dir, "out.csv");
     match(temporary, /^\.out\.csv\.\d+\.tmp$/);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the query is running now
     child.kill(signal);
+    const started = performance.now();
     const output = await child.output();
     strictEqual(output.code, code, new TextDecoder().decode(output.stderr));
+    strictEqual(new TextDecoder().decode(output.stderr), "", "an interrupted run reports nothing");
+    strictEqual(performance.now() - started < 2_500, true, "the query is interrupted, not awaited");
     deepStrictEqual(await Deno.readFile(target), OLD_BYTES);
     deepStrictEqual(namesIn(dir), ["out.csv"]);
   });

@@ -22,12 +22,15 @@ export interface ScriptSource {
  * Runs every statement of `script`. Returns the exit code: 0 when all succeeded, else the first
  * failure's code (1 for a statement). Errors go to stderr as `noctra: error: NAME:LINE: cause`.
  * Throws the sink's `OutputClosedError` / `OutputWriteError` when the output cannot take more.
+ * `stopped` is asked before each statement and after a failure: once it returns true (a stop
+ * signal came) no further statement runs and the failure it caused is not reported.
  */
 export async function runScript(
   noctra: Noctra,
   script: ScriptSource,
   printer: ResultPrinter,
   continueOnError: boolean,
+  stopped: () => boolean = () => false,
 ): Promise<number> {
   let statements;
   try {
@@ -41,6 +44,7 @@ export async function runScript(
   }
   let exitCode = 0;
   for (const statement of statements) {
+    if (stopped()) return exitCode;
     const firstLine = lineOf(script.text, statement.start);
     const started = performance.now();
     try {
@@ -55,6 +59,7 @@ export async function runScript(
       // The output is gone (reader closed the pipe) or cannot be written (disk full): no later
       // statement could be shown, so the run ends here whatever --continue-on-error says.
       if (error instanceof Error && OUTPUT_ERRORS.has(error.name)) throw error;
+      if (stopped()) return exitCode; // interrupted by a stop signal: not the statement's fault
       printError(`${script.name}:${statement.line}: ${describeError(error, firstLine)}`);
       if (exitCode === 0) exitCode = exitCodeOf(error);
       if (!continueOnError) return exitCode;

@@ -116,6 +116,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     printError(describeError(error));
     return exitCodeOf(error);
   }
+  // SIGINT/SIGTERM while -o FILE is written: the running statement stops, the run unwinds.
+  output.onStop(() => noctra.interrupt());
   for (const warning of noctra.warnings) printer.message(`noctra: warning: ${warning}`);
   noctra.engine.forceOverwrite = options.force;
   noctra.engine.onProfile = (line) => printer.message(line);
@@ -130,30 +132,32 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return exitCodeOf(error);
   }
   let exitCode = 0;
+  const stopped = () => output.stopCode() !== null;
   try {
     if (scripts === "repl") {
       await runRepl(noctra, printer, Number(config.get("repl.history_size")));
     } else {
       for (const script of scripts) {
-        const code = await runScript(noctra, script, printer, options.continueOnError);
+        const code = await runScript(noctra, script, printer, options.continueOnError, stopped);
         if (exitCode === 0) exitCode = code;
-        if (code !== 0 && !options.continueOnError) break;
+        if ((code !== 0 && !options.continueOnError) || stopped()) break;
       }
     }
     await printer.flush();
-    // A failed statement never looks like success: -o FILE keeps what it had.
-    if (exitCode === 0) await output.commit();
+    // A failed or stopped run never looks like success: -o FILE keeps what it had.
+    if (exitCode === 0 && !stopped()) await output.commit();
     else output.abandon();
   } catch (error) {
     output.abandon();
-    if (!(error instanceof OutputClosedError)) {
+    // After a stop signal, errors are its consequence (an interrupted statement): not reported.
+    if (!(error instanceof OutputClosedError) && !stopped()) {
       printError(describeError(error));
       exitCode = exitCodeOf(error);
     }
   } finally {
     noctra.close();
   }
-  return exitCode;
+  return output.stopCode() ?? exitCode;
 }
 
 /** The command-line flags that set a configuration key, as the configuration names them. */
@@ -220,6 +224,13 @@ interface Output {
   commit(): Promise<void>;
   /** Drops the output: removes the temporary file; the target keeps its previous content. */
   abandon(): void;
+  /**
+   * Exit code of the stop signal received while the output was open (130 SIGINT, 143 SIGTERM),
+   * or null. Always null for stdout.
+   */
+  stopCode(): number | null;
+  /** Sets what a stop signal does after removing the temporary file (interrupt the statement). */
+  onStop(interrupt: () => void): void;
 }
 
 /**
@@ -234,7 +245,8 @@ function temporaryName(target: string, pid: number): string {
  * Stdout, or `-o FILE` written to a temporary sibling (`.FILE.<pid>.tmp`) and renamed over FILE
  * only by {@link Output.commit}, which the CLI calls when every statement succeeded. Whatever
  * else happens — a failed statement, an error in the middle of a result, a write error, SIGINT
- * or SIGTERM (exit 130/143) — FILE keeps its previous bytes and the temporary file is removed.
+ * or SIGTERM (exit 130/143, see {@link StopSignals}) — FILE keeps its previous bytes and the
+ * temporary file is removed.
  * Temporary files of earlier runs for the same FILE that were killed outright (SIGKILL, power
  * loss) are removed first (see {@link sweepStaleTemporaries}).
  *
@@ -244,7 +256,13 @@ function temporaryName(target: string, pid: number): string {
  */
 async function openOutput(path: string | undefined): Promise<Output | Error> {
   if (path === undefined) {
-    return { sink: new TextSink(Deno.stdout), commit: async () => {}, abandon: () => {} };
+    return {
+      sink: new TextSink(Deno.stdout),
+      commit: async () => {},
+      abandon: () => {},
+      stopCode: () => null,
+      onStop: () => {},
+    };
   }
   const label = `-o ${path}`;
   let target = path;
@@ -289,50 +307,75 @@ async function openOutput(path: string | undefined): Promise<Output | Error> {
     close();
     removeQuietly(temporary);
   };
-  const stopListening = removeOnSignal(drop);
+  const signals = new StopSignals(drop);
   return {
     sink: new TextSink(file, label),
     commit: async () => {
       try {
         await file.syncData();
         close();
-        await Deno.rename(temporary, target);
+        if (signals.code !== null) throw new Error("stopped by a signal");
+        // Synchronous: no signal handler runs between the check above and the rename.
+        Deno.renameSync(temporary, target);
       } catch (error) {
         drop();
         throw new OutputWriteError(label, error);
       } finally {
-        stopListening();
+        signals.close();
       }
     },
     abandon: () => {
       drop();
-      stopListening();
+      signals.close();
     },
+    stopCode: () => signals.code,
+    onStop: (interrupt) => signals.interrupt = interrupt,
   };
 }
 
+/** How long a stopped run may take to unwind before the process ends regardless (ms). */
+const STOP_GRACE_MS = 3_000;
+
 /**
- * Until the returned function is called, SIGINT and SIGTERM run `cleanup` (synchronously) and end
- * the process with 130 or 143. The exit waits for the current turn of the event loop, so other
- * listeners of the same signal (an EXPORT's own cleanup) run too. No-op on Windows.
+ * SIGINT and SIGTERM while `-o FILE` is open (until {@link StopSignals.close}): the first one
+ * runs `cleanup` at once (synchronously: the temporary file goes), records the exit code (130,
+ * 143) in {@link StopSignals.code} and calls {@link StopSignals.interrupt} so the running
+ * statement stops and the run unwinds; the CLI then exits with that code. Should the run not end
+ * within {@link STOP_GRACE_MS} (other listeners, such as an EXPORT settling its files, get that
+ * long), or a second signal come, the process ends at once. No-op on Windows.
  */
-function removeOnSignal(cleanup: () => void): () => void {
-  if (Deno.build.os === "windows") return () => {};
-  const handlers: [Deno.Signal, () => void][] = [
-    ["SIGINT", () => stop(130)],
-    ["SIGTERM", () => stop(143)],
-  ];
-  const stop = (code: number) => {
-    cleanup();
-    setTimeout(() => Deno.exit(code), 0);
-  };
-  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
-  let listening = true;
-  return () => {
-    if (!listening) return;
-    listening = false;
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-  };
+class StopSignals {
+  /** Exit code of the first stop signal (130 SIGINT, 143 SIGTERM), or null. */
+  code: number | null = null;
+  /** Asks the running statement to stop; set once the session is open. */
+  interrupt: () => void = () => {};
+  readonly #cleanup: () => void;
+  readonly #handlers: [Deno.Signal, () => void][] = [];
+
+  /** Starts listening; `cleanup` must be synchronous and idempotent. */
+  constructor(cleanup: () => void) {
+    this.#cleanup = cleanup;
+    if (Deno.build.os === "windows") return;
+    this.#handlers.push(["SIGINT", () => this.#stop(130)], ["SIGTERM", () => this.#stop(143)]);
+    for (const [signal, handler] of this.#handlers) Deno.addSignalListener(signal, handler);
+  }
+
+  #stop(code: number): void {
+    this.#cleanup();
+    if (this.code !== null) Deno.exit(this.code);
+    this.code = code;
+    setTimeout(() => Deno.exit(code), STOP_GRACE_MS);
+    try {
+      this.interrupt();
+    } catch { /* nothing running */ }
+  }
+
+  /** Stops listening (the output was committed or dropped); idempotent. */
+  close(): void {
+    for (const [signal, handler] of this.#handlers.splice(0)) {
+      Deno.removeSignalListener(signal, handler);
+    }
+  }
 }
 
 /**
