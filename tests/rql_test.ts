@@ -332,3 +332,21 @@ Deno.test("retired commands fail with the SQL to write instead", async () => {
     strictEqual(run.stderr, `noctra: error: -c:1: ${message}\n`);
   }
 });
+
+Deno.test("an unaliased #name column is named as written, in every format", async () => {
+  const table = await runNoctra(["--var", "top=3", "-c", "SELECT #top, #top + 1 AS next"]);
+  strictEqual(table.code, 0, table.stderr);
+  ok(table.stdout.includes("│ #top"), table.stdout);
+  ok(!table.stdout.includes("noctra_"), table.stdout);
+  const jsonl = await runNoctra([
+    "--format",
+    "jsonl",
+    "--var",
+    "top=3",
+    "-c",
+    "SELECT #top, #top + 1 AS next",
+  ]);
+  strictEqual(jsonl.stdout, '{"#top":3,"next":4}\n');
+  const csvRun = await runNoctra(["--var", "top=3", ...csv("SELECT #top, #top + 1 AS next")]);
+  strictEqual(csvRun.stdout, '"#top",next\n3,4\n');
+});

@@ -22,7 +22,7 @@ import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { runExport } from "./export.ts";
 /** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */
 const arrow = () => import("./arrow.ts");
-import { type SessionVariable, VariableStore } from "../rql/variables.ts";
+import { PARAMETER_PREFIX, type SessionVariable, VariableStore } from "../rql/variables.ts";
 import { textOf } from "../render/values.ts";
 import {
   type Cell,
@@ -282,9 +282,16 @@ export class QueryEngine {
     this.#checkSandbox(statement);
     const bound = this.variables.bind(statement);
     const sql = bound.sql;
-    const parameters = Object.keys(bound.parameters).length === 0
-      ? undefined
-      : { values: bound.parameters, types: bound.types };
+    if (Object.keys(bound.parameters).length === 0) return await this.#executeSql(sql, undefined);
+    const result = await this.#executeSql(sql, { values: bound.parameters, types: bound.types });
+    return nameVariableColumns(result, this.variables);
+  }
+
+  /** Routes and runs one statement whose `#name` references are already parameters. */
+  async #executeSql(
+    sql: string,
+    parameters: Parameters | undefined,
+  ): Promise<StatementResult> {
     const transaction = await this.#transactionVerb(sql);
     if (transaction !== null) return this.#runTransaction(transaction, sql);
     if (this.#sqlite.size === 0 && this.strategy !== "sqlite") {
@@ -1620,6 +1627,26 @@ export function inferredCast(text: string): string {
   if (/^[-+]?(0|[1-9]\d*)(\.\d+)?[eE][-+]?\d+$/.test(text)) return "CAST($text AS DOUBLE)";
   if (/^(true|false)$/i.test(text)) return "CAST($text AS BOOLEAN)";
   return "$text";
+}
+
+/**
+ * Names the result columns that are a bare `#name` reference as the user wrote them: DuckDB and
+ * SQLite name such a column after the parameter (`$noctra_top`), which becomes `#top`. A result
+ * with such a column gives up the engine's own CSV writer (which would print the parameter's
+ * name) for Noctra's renderers.
+ */
+function nameVariableColumns(result: StatementResult, variables: VariableStore): StatementResult {
+  if (result.kind !== "rows") return result;
+  let renamed = false;
+  const columns = result.columns.map((column) => {
+    if (!column.name.startsWith("$" + PARAMETER_PREFIX)) return column;
+    const variable = variables.get(column.name.slice(1 + PARAMETER_PREFIX.length));
+    if (variable === undefined) return column;
+    renamed = true;
+    return { ...column, name: `#${variable.name}` };
+  });
+  if (!renamed) return result;
+  return { kind: "rows", columns, chunks: () => result.chunks() };
 }
 
 /** What an open transaction has touched (see `QueryEngine`'s transaction rules). */
