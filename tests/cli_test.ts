@@ -314,7 +314,7 @@ Deno.test("values that start with '-' reach their flag and are checked there", a
     ],
     [
       ["--threads", "-2"],
-      '--threads (duckdb.performance.base_threads) = "-2": expected a whole number from 1 to 1024',
+      '--threads: duckdb.performance.base_threads = "-2": expected a whole number from 1 to 1024',
     ],
   ];
   for (const [args, message] of cases) {

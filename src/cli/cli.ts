@@ -170,13 +170,13 @@ const FLAG_OF_KEY: Readonly<Record<string, string>> = {
 
 /**
  * A configuration error about a value that came from a flag names the flag: `flag:
- * duckdb.performance.base_threads = "0": …` becomes `--threads (duckdb.performance.base_threads)
- * = "0": …`. Other messages are returned as they are.
+ * duckdb.performance.base_threads = "0": …` becomes `--threads: duckdb.performance.base_threads =
+ * "0": …`. Other messages are returned as they are.
  */
 function namingFlags(message: string): string {
   return message.replace(
     /^flag: ([\w.]+)/,
-    (whole, key: string) => FLAG_OF_KEY[key] === undefined ? whole : `${FLAG_OF_KEY[key]} (${key})`,
+    (whole, key: string) => FLAG_OF_KEY[key] === undefined ? whole : `${FLAG_OF_KEY[key]}: ${key}`,
   );
 }
 
