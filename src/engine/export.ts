@@ -265,8 +265,9 @@ export async function runExport(
       }
     } catch (error) {
       exitIfStopping(swap);
+      const kept = existing === null ? "" : ", the previous target is unchanged";
       throw new NoctraError(
-        `${label}: ${describeWriteError(error, directory)}; nothing was written`,
+        `${label}: ${describeWriteError(error, directory)}; nothing was written${kept}`,
         undefined,
         { cause: error },
       );
