@@ -64,13 +64,13 @@ const cases: { name: string; sql: string; stderr: RegExp; args?: string[] }[] = 
     name: "ragged CSV",
     sql: "SELECT * FROM 'ragged.csv'",
     stderr:
-      /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 3002 Original Line: "X1","Extra".*Expected Number of Columns: 7 Found: 8; reader options to try: strict_mode=false, null_padding=true, ignore_errors=true\n$/,
+      /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 3002 Original Line: "X1","Extra".*Expected Number of Columns: 7 Found: 8 Possible fixes: .*\(strict_mode=false\).*\(null_padding=true\).*\(ignore_errors=true\).* — file = ragged\.csv; .*\n$/,
   },
   {
     name: "binary garbage named .csv",
     sql: "SELECT * FROM 'garbage.csv'",
     stderr:
-      /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 1 Invalid unicode \(byte sequence mismatch\) detected\. This file is not utf-8 encoded\.\n$/,
+      /^noctra: error: -c:1: Invalid Input Error: CSV Error on Line: 1 Invalid unicode \(byte sequence mismatch\) detected\. This file is not utf-8 encoded\. — Possible Solution: .* — file = garbage\.csv; [^\n]*\n$/,
   },
   {
     name: "invalid JSON",

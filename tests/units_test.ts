@@ -17,7 +17,7 @@ Deno.test("DuckDB's caret becomes line and column, offset by the statement's fir
   );
 });
 
-Deno.test("CSV reader errors keep the cause and the settings to try, not the dialect dump", () => {
+Deno.test("CSV reader errors are kept whole on one line: cause, hints and the file name", () => {
   const message = [
     "Invalid Input Error: CSV Error on Line: 7",
     "Original Line: 1,2,3",
@@ -31,7 +31,7 @@ Deno.test("CSV reader errors keep the cause and the settings to try, not the dia
   ].join("\n");
   strictEqual(
     condenseEngineMessage(message),
-    "Invalid Input Error: CSV Error on Line: 7 Original Line: 1,2,3 Expected Number of Columns: 2 Found: 3; reader options to try: null_padding=true, ignore_errors=true",
+    "Invalid Input Error: CSV Error on Line: 7 Original Line: 1,2,3 Expected Number of Columns: 2 Found: 3 Possible fixes: * Enable null padding (null_padding=true) to replace missing values with NULL * Enable ignore errors (ignore_errors=true) to skip this row — file = x.csv; delimiter = , (Auto-Detected)",
   );
 });
 
