@@ -484,32 +484,61 @@ Deno.test("the next EXPORT to a target restores the old copy a killed export lef
   const setup = await runNoctra(["-c", partitionedExport("old")], { cwd: dir, stateHome: dir });
   strictEqual(setup.code, 0, setup.stderr);
   const dead = await deadPid();
-  const live = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  // A live export of the same target in another process: it holds its lock file (this test
+  // process plays that part).
+  const liveId = `${Deno.pid}-fedcba98`;
+  const liveLock = Deno.openSync(join(dir, `.parts.noctra-lock-${liveId}`), {
+    write: true,
+    createNew: true,
+  });
+  liveLock.lockSync(true);
   try {
     // As a SIGKILL between the two renames would leave it: the old target aside, the new output
-    // beside it, no target.
+    // beside it, no target, and the killed export's lock file (no longer locked).
     Deno.renameSync(join(dir, "parts"), join(dir, `.parts.noctra-aside-${dead}-0123abcd`));
+    Deno.writeTextFileSync(join(dir, `.parts.noctra-lock-${dead}-0123abcd`), "");
     Deno.mkdirSync(join(dir, `.parts.noctra-export-${dead}-4567cdef`, "p=1"), { recursive: true });
     Deno.writeTextFileSync(join(dir, `tmp_.parts.noctra-export-${dead}-89abcdef`), "partial");
-    Deno.mkdirSync(join(dir, `.parts.noctra-export-${live.pid}-fedcba98`));
-    const refused = await runNoctra(["-c", partitionedExport("v1").replace(" OVERWRITE", "")], {
+    Deno.mkdirSync(join(dir, `.parts.noctra-export-${liveId}`));
+    const live = [`.parts.noctra-export-${liveId}`, `.parts.noctra-lock-${liveId}`];
+    // With the permissions of `deno task start` (no --allow-run, no /proc).
+    const refused = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-ffi",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        `${ROOT}main.ts`,
+        "-c",
+        partitionedExport("v1").replace(" OVERWRITE", ""),
+      ],
       cwd: dir,
-      stateHome: dir,
-    });
-    strictEqual(refused.code, 1);
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+      env: { NO_COLOR: "1", XDG_STATE_HOME: dir },
+    }).output().then((output) => ({
+      code: output.code,
+      stderr: new TextDecoder().decode(output.stderr),
+    }));
+    strictEqual(refused.code, 1, refused.stderr);
     match(refused.stderr, /EXPORT TO 'parts': the target already exists/);
     strictEqual(partitionedContent(join(dir, "parts")), expectedPartitioned("old"));
-    deepStrictEqual(leftovers(dir, ["parts"]), [`.parts.noctra-export-${live.pid}-fedcba98`]);
+    deepStrictEqual(leftovers(dir, ["parts"]), live);
     // A stale aside copy beside a whole target is deleted; the target stays.
     Deno.mkdirSync(join(dir, `.parts.noctra-aside-${dead}-00000000`));
     const replaced = await runNoctra(["-c", partitionedExport("v2")], { cwd: dir, stateHome: dir });
     strictEqual(replaced.code, 0, replaced.stderr);
     strictEqual(partitionedContent(join(dir, "parts")), expectedPartitioned("v2"));
-    deepStrictEqual(leftovers(dir, ["parts"]), [`.parts.noctra-export-${live.pid}-fedcba98`]);
+    deepStrictEqual(leftovers(dir, ["parts"]), live);
   } finally {
-    live.kill("SIGKILL");
-    await live.status;
+    liveLock.close();
   }
+  // Once that export has ended (its lock released), the next export removes what it left.
+  const after = await runNoctra(["-c", partitionedExport("v3")], { cwd: dir, stateHome: dir });
+  strictEqual(after.code, 0, after.stderr);
+  deepStrictEqual(leftovers(dir, ["parts"]), []);
 });
 
 Deno.test("after SIGKILL at any moment of a partitioned EXPORT, the next export to the target finds the old or the new directory whole and no leftovers", async () => {

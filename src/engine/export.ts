@@ -28,7 +28,6 @@
  * @module
  */
 import { basename, dirname, extname, join } from "node:path";
-import process from "node:process";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { absolutePath } from "./file_readers.ts";
 import {
@@ -77,6 +76,10 @@ interface Swap {
   readonly temporary: string;
   readonly duckdbTemporary: string;
   readonly aside: string;
+  /** `.<name>.noctra-lock-<id>`: locked (flock) while the export runs, deleted last. */
+  readonly lock: string;
+  /** The open, locked lock file; null once released or where locks are unsupported. */
+  lockFile: Deno.FsFile | null;
   /** True while DuckDB (or the Arrow writer) writes the temporary output. */
   writing: boolean;
   /** Asks DuckDB to stop the statement writing the output. */
@@ -243,10 +246,13 @@ export async function runExport(
     temporary,
     duckdbTemporary: join(directory, `tmp_${basename(temporary)}`),
     aside: join(directory, `.${basename(target)}.noctra-aside-${id}`),
+    lock: join(directory, `.${basename(target)}.noctra-lock-${id}`),
+    lockFile: null,
     writing: false,
     interrupt: () => context.duckdb.interrupt(),
   };
   pending.add(swap);
+  swap.lockFile = holdLock(swap.lock);
   const stopListening = listenForStop();
   try {
     let rows: number;
@@ -347,85 +353,129 @@ function settle(swap: Swap): void {
   removeQuietly(swap.temporary);
   removeQuietly(swap.duckdbTemporary);
   if (lstatOrNull(swap.target) !== null) removeQuietly(swap.aside);
+  // The lock file goes last; it stays (unlocked) beside an aside copy that could not be put back,
+  // so the next export to the target recovers that copy.
+  if (lstatOrNull(swap.aside) === null) removeQuietly(swap.lock);
+  try {
+    swap.lockFile?.close();
+  } catch { /* closed already */ }
+  swap.lockFile = null;
 }
 
-/** A sibling an export of `target` leaves while it runs: what kind, and which process made it. */
-const SIBLING = /^(tmp_)?\.(.+)\.noctra-(export|aside)-(\d+)-[0-9a-f]{8}$/;
+/**
+ * Creates and locks (exclusive flock) the lock file that tells other processes this export is
+ * alive. Returns the open file, or null when it cannot be created or locked (the export still
+ * runs; its siblings then count as stale only after {@link STALE_AFTER_MS}).
+ */
+function holdLock(path: string): Deno.FsFile | null {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { write: true, createNew: true });
+  } catch {
+    return null;
+  }
+  try {
+    file.lockSync(true);
+  } catch { /* no locks on this file system: the file alone marks the export */ }
+  return file;
+}
 
-/** A sibling whose owner cannot be asked (no permission) counts as stale after this long. */
+/** A sibling an export of `target` leaves while it runs: its base name, kind and export id. */
+const SIBLING = /^(tmp_)?\.(.+)\.noctra-(export|aside|lock)-((\d+)-[0-9a-f]{8})$/;
+
+/** A sibling whose export has a lock file that cannot be tested counts as stale after this long. */
 const STALE_AFTER_MS = 10 * 60_000;
 
 /**
  * Cleans up after exports to `target` that were killed outright (SIGKILL, power loss): their
  * temporary outputs are deleted; an aside copy is renamed back when the target is missing (the
- * export was killed between its two renames), else deleted. Siblings of exports still running
- * (in this process, or in another live process) are left alone. Never throws.
+ * export was killed between its two renames), else deleted; then their lock files. Exports still
+ * running — pending in this process, or another process holding its lock file — are left alone.
+ * Never throws; does nothing where the directory cannot be read and written without asking.
  */
 function recoverInterrupted(target: string): void {
   const directory = dirname(target);
   const name = basename(target);
-  const ours = new Set<string>();
-  for (const swap of pending) {
-    for (const path of [swap.temporary, swap.duckdbTemporary, swap.aside]) ours.add(basename(path));
+  if (!granted({ name: "read", path: directory }) || !granted({ name: "write", path: directory })) {
+    return;
   }
+  const ours = new Set<string>();
+  for (const swap of pending) ours.add(basename(swap.lock).slice(`.${name}.noctra-lock-`.length));
   let entries: Deno.DirEntry[];
   try {
     entries = [...Deno.readDirSync(directory)];
   } catch {
     return;
   }
-  const siblings = entries.flatMap((entry) => {
+  const exports = new Map<string, { kind: string; path: string }[]>();
+  for (const entry of entries) {
     const match = SIBLING.exec(entry.name);
-    if (match === null || match[2] !== name || ours.has(entry.name)) return [];
-    const path = join(directory, entry.name);
-    if (!isStale(Number(match[4]), path)) return [];
-    return [{ path, aside: match[1] === undefined && match[3] === "aside" }];
-  });
-  for (const sibling of siblings) {
-    if (!sibling.aside) removeQuietly(sibling.path);
+    if (match === null || match[2] !== name || ours.has(match[4]!)) continue;
+    const kind = match[1] === undefined ? match[3]! : "export";
+    const siblings = exports.get(match[4]!) ?? [];
+    siblings.push({ kind, path: join(directory, entry.name) });
+    exports.set(match[4]!, siblings);
   }
-  for (const sibling of siblings) {
-    if (!sibling.aside) continue;
-    if (lstatOrNull(target) === null) {
-      try {
-        Deno.renameSync(sibling.path, target);
-        continue;
-      } catch { /* fall through: keep it rather than lose it */ }
+  for (const [id, siblings] of exports) {
+    const lock = join(directory, `.${name}.noctra-lock-${id}`);
+    if (!exportEnded(Number(id.split("-")[0]), lock, siblings[0]!.path)) continue;
+    for (const sibling of siblings) {
+      if (sibling.kind === "export") removeQuietly(sibling.path);
     }
-    if (lstatOrNull(target) !== null) removeQuietly(sibling.path);
+    let kept = false;
+    for (const sibling of siblings) {
+      if (sibling.kind !== "aside") continue;
+      if (lstatOrNull(target) === null) {
+        try {
+          Deno.renameSync(sibling.path, target);
+          continue;
+        } catch { /* keep it rather than lose it */ }
+      }
+      if (lstatOrNull(target) !== null) removeQuietly(sibling.path);
+      else kept = true;
+    }
+    if (!kept) removeQuietly(lock);
   }
 }
 
 /**
- * Whether the export that left a sibling is over: its process is this one (and the export is not
- * pending) or has ended. When the process cannot be asked (no permission to signal or to read
- * `/proc`), a sibling untouched for {@link STALE_AFTER_MS} counts as stale.
+ * Whether the export that left a sibling has ended: it ran in this process (and is not pending),
+ * its lock file is gone (it is created before and deleted after every other sibling), or no
+ * process holds the lock any more. Where the lock cannot be tested, a sibling untouched for
+ * {@link STALE_AFTER_MS} counts as ended.
  */
-function isStale(pid: number, path: string): boolean {
+function exportEnded(pid: number, lock: string, sibling: string): boolean {
   if (pid === Deno.pid) return true;
-  const alive = processAlive(pid);
-  if (alive !== undefined) return !alive;
-  const modified = lstatOrNull(path)?.mtime?.getTime();
-  return modified !== undefined && Date.now() - modified > STALE_AFTER_MS;
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(lock, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    return untouchedFor(sibling, STALE_AFTER_MS);
+  }
+  try {
+    if (!file.tryLockSync(true)) return false;
+    file.unlockSync();
+    return true;
+  } catch {
+    return untouchedFor(sibling, STALE_AFTER_MS);
+  } finally {
+    file.close();
+  }
 }
 
-/** Whether process `pid` exists: signal 0, else `/proc/<pid>`; undefined when neither can tell. */
-function processAlive(pid: number): boolean | undefined {
+function untouchedFor(path: string, milliseconds: number): boolean {
+  const modified = lstatOrNull(path)?.mtime?.getTime();
+  return modified !== undefined && Date.now() - modified > milliseconds;
+}
+
+/** Whether Deno already grants `permission` (asking never prompts the user). */
+function granted(permission: Deno.PermissionDescriptor): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === "ESRCH") return false;
-    if (code === "EPERM") return true;
+    return Deno.permissions.querySync(permission).state === "granted";
+  } catch {
+    return false;
   }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound && statOrNull("/proc/self") !== null) return false;
-  }
-  return undefined;
 }
 
 function describeWriteError(error: unknown, directory: string): string {
