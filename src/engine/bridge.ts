@@ -177,7 +177,19 @@ export class Bridge {
         )
       );
     const filters = materialize ? [] : request.filters;
-    const rows = await this.#copy(source, table, columns, wanted, filters);
+    const { rows, sql, parameters } = await this.#copy(source, table, columns, wanted, filters);
+    if (filters.length > 0 || rows !== rowCount) {
+      // Deno's node:sqlite ends an iteration quietly when SQLite fails mid-way: a filtered copy
+      // (no count to compare) or a short one is checked, which raises SQLite's own error.
+      try {
+        source.checkComplete(sql, parameters, rows);
+      } catch (error) {
+        await this.#duckdb.run(
+          `DELETE FROM ${quoteIdentifier(source.alias)}.main.${quoteIdentifier(table)}`,
+        );
+        throw error;
+      }
+    }
     if (filters.length === 0 && rows !== rowCount) {
       // Deno's node:sqlite ends an iteration quietly when SQLite fails mid-way (a damaged page,
       // an interrupt): a short copy is an error, never a silently smaller table.
@@ -231,7 +243,7 @@ export class Bridge {
     columns: readonly SQLiteColumn[],
     wanted: readonly SQLiteColumn[],
     filters: readonly PushedFilter[],
-  ): Promise<number> {
+  ): Promise<{ rows: number; sql: string; parameters: Cell[] }> {
     const shadow = `${quoteIdentifier(source.alias)}.main.${quoteIdentifier(table)}`;
     await this.#duckdb.run(`DELETE FROM ${shadow}`);
     const types = columns.map((column) => TYPE_BY_NAME[duckdbTypeForSqlite(column.declaredType)]!);
@@ -250,7 +262,8 @@ export class Bridge {
     let copied = 0;
     try {
       const nulls = new Array<DuckDBValue>(SQLITE_PAGE_ROWS).fill(null);
-      for (const page of source.readPages(sql, filters.map((filter) => filter.value))) {
+      const parameters = filters.map((filter) => filter.value);
+      for (const page of source.readPages(sql, parameters)) {
         chunk.reset();
         chunk.rowCount = page.length;
         const loaded = new Set(positions);
@@ -284,7 +297,7 @@ export class Bridge {
     } finally {
       appender.closeSync();
     }
-    return copied;
+    return { rows: copied, sql, parameters: filters.map((filter) => filter.value) };
   }
 }
 

@@ -297,12 +297,31 @@ export class SQLiteSource {
       delivered += page.length;
       yield page;
     }
+    const named = bound[0] as Record<string, unknown> | undefined;
+    this.#checkComplete(check, named === undefined ? [] : [named], delivered);
+  }
+
+  /**
+   * Checks that a query read with `iterate()` (the bridge's reads, {@link readPages}) delivered
+   * all its rows: re-runs it up to row `delivered` as `SELECT * FROM (sql) LIMIT 1 OFFSET n`
+   * through `get()`, which reports SQLite's errors. Throws SQLite's own error where the
+   * iteration stopped early, a {@link NoctraError} when SQLite has a row it did not deliver,
+   * and returns when the read was complete. `parameters` are the positional values of `sql`.
+   */
+  checkComplete(sql: string, parameters: readonly Cell[], delivered: number): void {
+    let check: StatementSync;
+    try {
+      check = this.#db.prepare(`SELECT * FROM (${sql}\n) LIMIT 1 OFFSET ?`);
+    } catch (error) {
+      throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
+    }
+    this.#checkComplete(check, parameters, delivered);
+  }
+
+  #checkComplete(check: StatementSync, bound: readonly unknown[], delivered: number): void {
     let missed: unknown;
     try {
-      const named = bound[0] as Record<string, unknown> | undefined;
-      missed = named === undefined
-        ? check.get(BigInt(delivered))
-        : check.get(named as never, BigInt(delivered));
+      missed = check.get(...(bound as never[]), BigInt(delivered) as never);
     } catch (error) {
       throw sqliteError(this.alias, error, this.busyTimeoutMs, this.path);
     }
