@@ -393,7 +393,7 @@ Deno.test("OPTIONS that would write outside the target are refused, naming the o
   const allowed = await runNoctra(
     [
       "-c",
-      `EXPORT ${query} TO 'out' FORMAT CSV OPTIONS (partition_by = (p), filename_pattern = 'part_{i}', file_extension = 'txt')`,
+      `EXPORT ${query} TO 'out' FORMAT CSV OPTIONS (partition_by = (p), filename_pattern = 'part_{i}', file_extension = 'txt', append = false)`,
     ],
     { cwd: work, stateHome: dir },
   );

@@ -172,13 +172,13 @@ const NAME_OPTIONS = new Set(["filename_pattern", "file_extension"]);
 /**
  * Refuses OPTIONS that would write anywhere but the export's own output: a `filename_pattern` or
  * `file_extension` that is not a plain quoted name or that holds `/`, `\`, `..` or a drive
- * letter, and `append` (an export writes a complete new target). Throws {@link NoctraError}
+ * letter, and `append` unless false (an export writes a complete new target). Throws {@link NoctraError}
  * whose message names the option and what is allowed.
  */
 export function checkExportOptions(label: string, options: readonly ReaderOption[]): void {
   for (const option of options) {
     const key = option.key.toLowerCase();
-    if (key === "append") {
+    if (key === "append" && !/^(false|0)$/i.test(option.valueSql.trim())) {
       throw new NoctraError(
         `${label}: OPTIONS ${option.key} is not supported; EXPORT writes a complete new target (add OVERWRITE to replace it, or export to a new name)`,
       );
@@ -524,19 +524,31 @@ async function removeAsync(path: string): Promise<void> {
   } catch { /* not there, or settled by a stop signal meanwhile */ }
 }
 
+/** How many exports currently listen for stop signals (one set of listeners serves them all). */
+let listening = 0;
+
+const stopHandlers: readonly [Deno.Signal, () => void][] = [
+  ["SIGINT", () => stop(130)],
+  ["SIGTERM", () => stop(143)],
+];
+
 /**
  * While an export runs, SIGINT/SIGTERM settle it (see {@link settle}: old or new target whole,
- * siblings removed) before the process ends (exit 130/143).
+ * siblings removed) before the process ends (exit 130/143). Returns the function that stops
+ * listening; no-op on Windows.
  */
 function listenForStop(): () => void {
   if (Deno.build.os === "windows") return () => {};
-  const handlers: [Deno.Signal, () => void][] = [
-    ["SIGINT", () => stop(130)],
-    ["SIGTERM", () => stop(143)],
-  ];
-  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  if (listening++ === 0) {
+    for (const [signal, handler] of stopHandlers) Deno.addSignalListener(signal, handler);
+  }
+  let done = false;
   return () => {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    if (done) return;
+    done = true;
+    if (--listening === 0) {
+      for (const [signal, handler] of stopHandlers) Deno.removeSignalListener(signal, handler);
+    }
   };
 }
 
