@@ -58,7 +58,7 @@ export {
 export { Config, ConfigError, type ConfigSource } from "./src/config/config.ts";
 export { KEYS as CONFIG_KEYS } from "./src/config/schema.ts";
 export { PerformanceConfig } from "./src/config/performance.ts";
-export { NO_SANDBOX, type SandboxPolicy, sandboxPolicy } from "./src/config/sandbox.ts";
+export { NO_SANDBOX, type SandboxPolicy, sandboxPolicy } from "./src/sandbox/policy.ts";
 export {
   isOutputFormat,
   OUTPUT_FORMATS,

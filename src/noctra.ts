@@ -20,7 +20,7 @@ import { NoctraError } from "./errors.ts";
 import type { Table } from "npm:apache-arrow@21.2.0";
 import { AttachmentRegistry } from "./session/attachment_registry.ts";
 import { Config, duckdbMemoryLimit, physicalMemoryBytes } from "./config/config.ts";
-import { isSandboxed, NO_SANDBOX, type SandboxPolicy } from "./config/sandbox.ts";
+import { isSandboxed, NO_SANDBOX, type SandboxPolicy } from "./sandbox/policy.ts";
 
 /**
  * DuckDB options at instance creation from the settings: `threads`, `memory_limit` (a share of

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
-import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/formats.ts";
 
 /** Everything the command line can ask for. */
 export interface CliOptions {

@@ -15,7 +15,7 @@ import { runRepl } from "./repl.ts";
 import { AttachmentRegistry } from "../session/attachment_registry.ts";
 import { Config } from "../config/config.ts";
 import type { ConfigValue } from "../config/schema.ts";
-import { checkWrite, type SandboxPolicy, sandboxPolicy } from "../config/sandbox.ts";
+import { checkWrite, type SandboxPolicy, sandboxPolicy } from "../sandbox/policy.ts";
 import type { OutputFormat } from "../render/renderer.ts";
 
 /** Noctra's version. */

@@ -78,7 +78,7 @@ import {
   isSandboxed,
   NO_SANDBOX,
   type SandboxPolicy,
-} from "../config/sandbox.ts";
+} from "../sandbox/policy.ts";
 import type { AttachmentRegistry, RegisteredSource } from "../session/attachment_registry.ts";
 
 /** A view that `USE` registered over a file. */

@@ -11,15 +11,8 @@ import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderTable } from "./table.ts";
 
-/** Output formats of `--format` and `:format`. */
-export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"] as const;
-/** One of {@link OUTPUT_FORMATS}. */
-export type OutputFormat = typeof OUTPUT_FORMATS[number];
-
-/** True when `name` is one of {@link OUTPUT_FORMATS}. */
-export function isOutputFormat(name: string): name is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(name);
-}
+export { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "./formats.ts";
+import type { OutputFormat } from "./formats.ts";
 
 /** Options that only the table renderer reads. */
 export interface TableOptions {

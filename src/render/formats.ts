@@ -1,0 +1,16 @@
+/**
+ * The output format names, apart from the renderers so that argument parsing can check them
+ * without loading the engine.
+ *
+ * @module
+ */
+
+/** Output formats of `--format` and `:format`. */
+export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"] as const;
+/** One of {@link OUTPUT_FORMATS}. */
+export type OutputFormat = typeof OUTPUT_FORMATS[number];
+
+/** True when `name` is one of {@link OUTPUT_FORMATS}. */
+export function isOutputFormat(name: string): name is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(name);
+}
