@@ -1,10 +1,11 @@
 /**
- * The `noctra` executable: runs the CLI and exits with its code.
+ * The `noctra` executable: runs the launcher (arguments, sandbox, then the session) and exits
+ * with its code.
  *
  * @module
  */
-import { runCli } from "./src/cli/cli.ts";
+import { launch } from "./src/cli/launch.ts";
 
 if (import.meta.main) {
-  Deno.exit(await runCli(Deno.args));
+  Deno.exit(await launch(Deno.args));
 }

@@ -20,7 +20,12 @@ import { NoctraError } from "./errors.ts";
 import type { Table } from "npm:apache-arrow@21.2.0";
 import { AttachmentRegistry } from "./session/attachment_registry.ts";
 import { Config, duckdbMemoryLimit, physicalMemoryBytes } from "./config/config.ts";
-import { isSandboxed, NO_SANDBOX, type SandboxPolicy } from "./sandbox/policy.ts";
+import {
+  isSandboxed,
+  NO_SANDBOX,
+  type SandboxLayer,
+  type SandboxPolicy,
+} from "./sandbox/policy.ts";
 
 /**
  * DuckDB options at instance creation from the settings: `threads`, `memory_limit` (a share of
@@ -58,6 +63,18 @@ export interface NoctraOptions {
   readonly config?: Config;
   /** Directories the session may read and write (`sandboxPolicy(…)`); default: no sandbox. */
   readonly sandbox?: SandboxPolicy;
+  /**
+   * The layer that enforces `sandbox` (shown by `SHOW CONFIG`): the CLI's launcher enters the
+   * operating-system layer before the session starts; a library session is `duckdb-only`
+   * (default) unless its program was itself started inside one.
+   */
+  readonly sandboxLayer?: SandboxLayer;
+  /**
+   * DuckDB's temporary (spill) directory under a sandbox: a private directory the kernel layer
+   * lets DuckDB write. Default: a new private directory under the system's temporary directory,
+   * removed when the session closes.
+   */
+  readonly tempDirectory?: string;
   /**
    * Where registered sources persist across sessions: a registry file path, or `false` for none.
    * Default `false` for the library; the CLI passes `AttachmentRegistry.defaultPath()`.
@@ -201,15 +218,42 @@ export class Noctra {
   static async open(options: NoctraOptions = {}): Promise<Noctra> {
     const config = options.config ?? Config.defaults();
     const sandbox = options.sandbox ?? NO_SANDBOX;
+    const settings = duckdbSettings(config);
+    let ownTemp: string | undefined;
+    if (isSandboxed(sandbox)) {
+      // Never a directory of the user's: DuckDB lets SQL read its temporary directory. Where no
+      // private one can be made (scoped Deno permissions), DuckDB does not spill.
+      if (options.tempDirectory === undefined) {
+        try {
+          ownTemp = Deno.makeTempDirSync({ prefix: "noctra-duckdb-" });
+        } catch {
+          ownTemp = undefined;
+        }
+      }
+      settings.temp_directory = options.tempDirectory ?? ownTemp ?? "";
+    }
     const duckdb = await DuckDBSource.open({
-      config: duckdbSettings(config),
+      config: settings,
       statementCacheCapacity: Number(config.get("duckdb.performance.stmt_cache_capacity")),
       ...(isSandboxed(sandbox) ? { allowedDirectories: sandbox.read } : {}),
     });
     const registry = options.registryPath
       ? new AttachmentRegistry(options.registryPath)
       : undefined;
-    const engine = new QueryEngine(duckdb, { registry, config, sandbox });
+    const engine = new QueryEngine(duckdb, {
+      registry,
+      config,
+      sandbox,
+      sandboxLayer: isSandboxed(sandbox) ? options.sandboxLayer ?? "duckdb-only" : "off",
+    });
+    if (ownTemp !== undefined) {
+      const temp = ownTemp;
+      engine.onClose(() => {
+        try {
+          Deno.removeSync(temp, { recursive: true });
+        } catch { /* already gone */ }
+      });
+    }
     if (options.strategy !== undefined) engine.strategy = options.strategy;
     const noctra = new Noctra(duckdb, engine, await engine.restore());
     try {

@@ -31,6 +31,8 @@ export interface CliOptions {
   readonly allowWrite: readonly string[] | undefined;
   /** `--sandbox`: confine reads and writes to the current directory. */
   readonly sandbox: boolean;
+  /** `--allow-net`: let a sandboxed session reach the network (remote sources). */
+  readonly allowNet: boolean;
   /** `-o/--output`: write results to this file instead of stdout. */
   readonly outputFile: string | undefined;
   /** `--max-rows`: rows a table displays at most (0 = all); undefined = the mode's default. */
@@ -76,6 +78,7 @@ Options:
       --allow-read=DIRS   confine reading to these directories (comma-separated, repeatable)
       --allow-write=DIRS  confine writing to these directories (they are readable too)
       --sandbox           confine reading and writing to the current directory
+      --allow-net         let a sandboxed session use the network (default: no network)
       --engine ENGINE     hybrid (default: route each statement) | duckdb | sqlite
       --no-restore        start without the saved sources (USE, ATTACH) and save none
   -h, --help              show this help
@@ -100,6 +103,7 @@ const FLAGS = {
   "allow-read": { type: "string", multiple: true, value: "DIR[,DIR…]" },
   "allow-write": { type: "string", multiple: true, value: "DIR[,DIR…]" },
   sandbox: { type: "boolean" },
+  "allow-net": { type: "boolean" },
   force: { type: "boolean" },
   "no-restore": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -242,9 +246,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     configPath: values.config,
     threads: values.threads,
     memoryLimit: values["memory-limit"],
-    allowRead: splitDirectories(values["allow-read"]),
-    allowWrite: splitDirectories(values["allow-write"]),
+    allowRead: splitDirectories("--allow-read", values["allow-read"]),
+    allowWrite: splitDirectories("--allow-write", values["allow-write"]),
     sandbox: values.sandbox ?? false,
+    allowNet: values["allow-net"] ?? false,
     strategy,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -273,9 +278,19 @@ function parseVariableFlag(flag: string): { name: string; type: string | undefin
   return { name, type, text: flag.slice(equals + 1) };
 }
 
-function splitDirectories(values: string[] | undefined): string[] | undefined {
+/**
+ * The directories of `--allow-read=A,B` (repeatable). An empty list or an empty item (`=`,
+ * `a,,b`, a pipeline's unset variable) is a {@link UsageError}: it must never mean "no sandbox".
+ */
+function splitDirectories(flag: string, values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  return values.flatMap((value) => value.split(",")).map((path) => path.trim()).filter((path) =>
-    path !== ""
-  );
+  const paths = values.flatMap((value) => value.split(",")).map((path) => path.trim());
+  if (paths.some((path) => path === "")) {
+    throw new UsageError(
+      `${flag}=${
+        values.join(",")
+      }: empty directory name; name the directories (${flag}=DIR[,DIR…]), or leave the flag out`,
+    );
+  }
+  return paths;
 }

@@ -3,45 +3,41 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Noctra } from "../noctra.ts";
 import { describeError, EXIT_USAGE, exitCodeOf, UsageError } from "../errors.ts";
 import { OutputClosedError, OutputWriteError, TextSink } from "../render/sink.ts";
-import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
+import type { CliOptions } from "./args.ts";
 import { printError, ResultPrinter } from "./output.ts";
 import { runScript, type ScriptSource } from "./batch.ts";
 import { runRepl } from "./repl.ts";
 import { AttachmentRegistry } from "../session/attachment_registry.ts";
 import { Config } from "../config/config.ts";
 import type { ConfigValue } from "../config/schema.ts";
-import { checkWrite, type SandboxPolicy, sandboxPolicy } from "../sandbox/policy.ts";
+import { checkWrite, type SandboxLayer, type SandboxPolicy } from "../sandbox/policy.ts";
 import type { OutputFormat } from "../render/renderer.ts";
 
-/** Noctra's version. */
-export const VERSION = "0.1.0";
+export { VERSION } from "../version.ts";
+
+/** What the launcher (launch.ts) decided before the session starts. */
+export interface PreparedRun {
+  /** The parsed command line. */
+  readonly options: CliOptions;
+  /** The sandbox policy in force. */
+  readonly sandbox: SandboxPolicy;
+  /** The layer that enforces it. */
+  readonly layer: SandboxLayer;
+  /** DuckDB's private temporary directory under a sandbox. */
+  readonly tempDirectory: string | undefined;
+}
 
 /**
- * Runs the CLI with `argv` (without the program name) and returns the exit code:
- * 0 success, 1 a statement failed, 2 usage error.
+ * Runs a session for a parsed command line (launch.ts parses it, answers `--help`/`--version`
+ * and enters the sandbox first) and returns the exit code: 0 success, 1 a statement failed,
+ * 2 usage error.
  */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  let options: CliOptions;
-  try {
-    options = parseCliArgs(argv);
-  } catch (error) {
-    printError(describeError(error));
-    return exitCodeOf(error);
-  }
-  if (options.help) {
-    await Deno.stdout.write(new TextEncoder().encode(HELP_TEXT));
-    return 0;
-  }
-  if (options.version) {
-    await Deno.stdout.write(new TextEncoder().encode(`noctra ${VERSION}\n`));
-    return 0;
-  }
-
+export async function runCli(prepared: PreparedRun): Promise<number> {
+  const { options, sandbox } = prepared;
   let scripts: ScriptSource[] | "repl";
   try {
     scripts = await chooseScripts(options);
@@ -51,7 +47,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 
   let config: Config;
-  let sandbox: SandboxPolicy;
   try {
     const flags: Record<string, ConfigValue> = {};
     if (options.threads !== undefined) flags["duckdb.performance.base_threads"] = options.threads;
@@ -61,18 +56,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (options.format !== undefined) flags["repl.format"] = options.format;
     if (options.maxRows !== undefined) flags["repl.max_rows"] = options.maxRows;
     config = Config.load({ path: options.configPath, flags });
-    sandbox = sandboxPolicy({
-      allowRead: options.allowRead,
-      allowWrite: options.allowWrite,
-      sandbox: options.sandbox,
-      candidates: [
-        Deno.cwd(),
-        dirname(fileURLToPath(Deno.mainModule)),
-        ...options.files.map((file) => dirname(resolve(file))),
-        ...(options.scriptFile === undefined ? [] : [dirname(resolve(options.scriptFile))]),
-        ...(options.outputFile === undefined ? [] : [dirname(resolve(options.outputFile))]),
-      ],
-    });
     if (options.outputFile !== undefined) {
       checkWrite(sandbox, options.outputFile, `-o ${options.outputFile}`);
     }
@@ -109,6 +92,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       strategy: options.strategy,
       config,
       sandbox,
+      sandboxLayer: prepared.layer,
+      ...(prepared.tempDirectory === undefined ? {} : { tempDirectory: prepared.tempDirectory }),
       registryPath: options.noRestore ? false : (AttachmentRegistry.defaultPath() ?? false),
     });
   } catch (error) {

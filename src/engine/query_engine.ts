@@ -77,6 +77,7 @@ import {
   checkWrite,
   isSandboxed,
   NO_SANDBOX,
+  type SandboxLayer,
   type SandboxPolicy,
 } from "../sandbox/policy.ts";
 import type { AttachmentRegistry, RegisteredSource } from "../session/attachment_registry.ts";
@@ -99,6 +100,8 @@ export interface QueryEngineOptions {
   readonly config?: Config;
   /** The file sandbox; default: none. */
   readonly sandbox?: SandboxPolicy;
+  /** The layer enforcing the sandbox, for `SHOW CONFIG`; default `off`. */
+  readonly sandboxLayer?: SandboxLayer;
 }
 
 const SQLITE_HEADER = "SQLite format 3\0";
@@ -127,6 +130,7 @@ export class QueryEngine {
     this.#registry = options.registry;
     this.config = options.config ?? Config.defaults();
     this.sandbox = options.sandbox ?? NO_SANDBOX;
+    this.sandboxLayer = options.sandboxLayer ?? "off";
     this.#bridge = new Bridge(
       duckdb,
       () => Number(this.config.get("hybrid.materialize_threshold_rows")),
@@ -138,6 +142,15 @@ export class QueryEngine {
   readonly config: Config;
   /** The directories this session may read and write. */
   readonly sandbox: SandboxPolicy;
+  /** The layer that enforces {@link sandbox}. */
+  readonly sandboxLayer: SandboxLayer;
+
+  readonly #closeHooks: (() => void)[] = [];
+
+  /** Registers `hook` to run when the engine closes (after DuckDB and SQLite are closed). */
+  onClose(hook: () => void): void {
+    this.#closeHooks.push(hook);
+  }
 
   /** Applies a setting changed by SET/RESET to DuckDB. */
   async #applySetting(key: string, value: ConfigValue): Promise<void> {
@@ -622,6 +635,7 @@ export class QueryEngine {
   /** Closes every SQLite attachment (DuckDB is closed by its owner). */
   close(): void {
     for (const source of this.#sqlite.values()) source.close();
+    for (const hook of this.#closeHooks.splice(0)) hook();
   }
 
   // ---- RQL commands ----------------------------------------------------------------------
@@ -678,9 +692,11 @@ export class QueryEngine {
       isSandboxed(sandbox) ? "confined" : "off (full file access)",
       origin,
     ]);
+    rows.push(["sandbox.layer", this.sandboxLayer, isSandboxed(sandbox) ? origin : "default"]);
     if (isSandboxed(sandbox)) {
       rows.push(["sandbox.read", sandbox.read.join(", "), origin]);
       rows.push(["sandbox.write", sandbox.write.join(", "), origin]);
+      rows.push(["sandbox.network", sandbox.allowNetwork ? "allowed" : "denied", origin]);
     }
     rows.push(["config.file", this.config.path ?? "(none)", this.config.path ? "file" : "default"]);
     return rowsResultFromArrays(

@@ -1,33 +1,52 @@
 /**
- * The file sandbox: the directories Noctra may read and write, enforced inside DuckDB.
+ * The file sandbox's policy: the directories Noctra may read and write, and whether it may
+ * reach the network — from Noctra's flags (`--allow-read`, `--allow-write`, `--sandbox`,
+ * `--allow-net`) or from Deno's own scoped grants.
  *
- * DuckDB is native code and does not see Deno's permissions (with only `--allow-ffi` it reads
- * `/etc/passwd`). So before any user statement Noctra runs `SET allowed_directories = [...]`
- * and then `SET enable_external_access = false`; from then on DuckDB itself refuses every other
- * path — resolving `..` and symlinks — and refuses to turn access back on, to change the list
- * or `temp_directory`, and to install or load extensions (measured on DuckDB 1.5.5).
- * `lock_configuration` is not set: it would also freeze `threads`, which the performance layer
- * changes per statement, and `memory_limit`; the settings that could reopen files are already
- * frozen by the two above. DuckDB does not tell reading from writing, so Noctra checks write
- * targets itself (EXPORT, COPY … TO, EXPORT DATABASE, writable attachments, `-o`).
+ * Three layers enforce it (docs/SECURITY.md):
+ * 1. **The operating system** — the boundary. On Linux, Landlock (landlock.ts): Noctra restricts
+ *    itself and re-executes as a child inside the restriction (reexec.ts); on macOS, Seatbelt
+ *    (seatbelt.ts) through `sandbox-exec`. The kernel then refuses every other path to DuckDB,
+ *    SQLite and Noctra alike, whatever the SQL says.
+ * 2. **DuckDB** — defence in depth: `SET allowed_directories = [...]` and then
+ *    `SET enable_external_access = false` before any user statement; DuckDB then refuses other
+ *    paths (resolving `..` and symlinks), refuses to turn access back on or change the list,
+ *    and to install or load extensions (measured on DuckDB 1.5.5). It does not tell reading from
+ *    writing.
+ * 3. **Noctra** — messages only: {@link checkRead} and {@link checkWrite} name the path and the
+ *    flag to use before the kernel answers "Permission denied"; they are not the boundary.
+ *
+ * Where no operating-system layer is available (Windows, kernels before 5.13) the sandbox is
+ * DuckDB's and Noctra's alone (`duckdb-only`), with a warning.
  *
  * @module
  */
 import { dirname, isAbsolute, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { NoctraError, UsageError } from "../errors.ts";
 
 /** Where the policy came from. */
 export type SandboxOrigin = "off" | "flags" | "deno";
 
+/**
+ * The layer that enforces the sandbox: the kernel (`landlock` on Linux, `seatbelt` on macOS),
+ * DuckDB's own confinement alone (`duckdb-only`), or none (`off`).
+ */
+export type SandboxLayer = "landlock" | "seatbelt" | "duckdb-only" | "off";
+
 /** The directories a session may read and write (absolute, symlinks resolved). */
 export interface SandboxPolicy {
   readonly origin: SandboxOrigin;
+  /** Readable directories (the writable ones included). */
   readonly read: readonly string[];
+  /** Writable directories. */
   readonly write: readonly string[];
+  /** Outgoing network allowed (remote sources); false by default under a sandbox. */
+  readonly allowNetwork?: boolean;
 }
 
 /** No sandbox: full access, as a plain DuckDB. */
-export const NO_SANDBOX: SandboxPolicy = { origin: "off", read: [], write: [] };
+export const NO_SANDBOX: SandboxPolicy = { origin: "off", read: [], write: [], allowNetwork: true };
 
 /** Options from the command line. */
 export interface SandboxFlags {
@@ -35,6 +54,8 @@ export interface SandboxFlags {
   readonly allowWrite?: readonly string[] | undefined;
   /** `--sandbox`: confine to the current directory. */
   readonly sandbox?: boolean;
+  /** `--allow-net`: let a sandboxed session reach the network. */
+  readonly allowNet?: boolean;
   /**
    * Paths whose Deno grants are looked for when no flag sets the sandbox: the working directory,
    * the program's directory, paths named on the command line.
@@ -43,9 +64,10 @@ export interface SandboxFlags {
 }
 
 /**
- * The policy from Noctra's flags, else from Deno's own scoped `--allow-read/--allow-write` (when
- * the process does not have full read access), else none. Throws {@link UsageError} (exit 2)
- * for a directory that does not exist.
+ * The policy from Noctra's flags, else from Deno's own scoped `--allow-read/--allow-write`
+ * (each scoped separately: `--allow-read --allow-write=out` confines writes to `out` and reads
+ * nothing), else none. Throws {@link UsageError} (exit 2) for a directory that does not exist
+ * or is not a directory.
  */
 export function sandboxPolicy(flags: SandboxFlags): SandboxPolicy {
   const read = [...(flags.allowRead ?? [])];
@@ -54,21 +76,31 @@ export function sandboxPolicy(flags: SandboxFlags): SandboxPolicy {
     read.push(Deno.cwd());
     write.push(Deno.cwd());
   }
-  if (read.length > 0 || write.length > 0) {
+  if (read.length > 0 || write.length > 0 || flags.sandbox) {
     const writable = write.map((path) => realDirectory(path, "--allow-write"));
     const readable = [...read.map((path) => realDirectory(path, "--allow-read")), ...writable];
-    return { origin: "flags", read: unique(readable), write: unique(writable) };
+    return {
+      origin: "flags",
+      read: unique(readable),
+      write: unique(writable),
+      allowNetwork: flags.allowNet === true,
+    };
   }
   return fromDenoPermissions(flags.candidates ?? [Deno.cwd()]) ?? NO_SANDBOX;
 }
 
-/** True when Deno grants reading everything (then Deno's grants impose no sandbox). */
-export function readsUnrestricted(): boolean {
+/** True when Deno grants `name` (read, write, net) for everything. */
+function grantedEverywhere(name: "read" | "write" | "net"): boolean {
   try {
-    return Deno.permissions.querySync({ name: "read" }).state === "granted";
+    return Deno.permissions.querySync({ name }).state === "granted";
   } catch {
     return true;
   }
+}
+
+/** True when Deno grants reading everything (then Deno's grants impose no read confinement). */
+export function readsUnrestricted(): boolean {
+  return grantedEverywhere("read");
 }
 
 function unique(paths: string[]): string[] {
@@ -90,11 +122,13 @@ function realDirectory(path: string, flag: string): string {
  * Deno's scoped read/write grants. Deno cannot list them (and lets only `--allow-all` read
  * `/proc/self/cmdline`), so they are discovered: each candidate path (the working directory,
  * the program's directory, paths on the command line) that Deno grants is widened to its
- * outermost granted ancestor (`Deno.permissions.querySync`). Undefined when reading is not
- * scoped.
+ * outermost granted ancestor (`Deno.permissions.querySync`). Reading and writing are scoped
+ * separately: an unscoped grant stands for `/`. Undefined when neither is scoped.
  */
 function fromDenoPermissions(candidates: readonly string[]): SandboxPolicy | undefined {
-  if (readsUnrestricted()) return undefined;
+  const readAll = grantedEverywhere("read");
+  const writeAll = grantedEverywhere("write");
+  if (readAll && writeAll) return undefined;
   const granted = (name: "read" | "write", path: string) => {
     try {
       return Deno.permissions.querySync({ name, path }).state === "granted";
@@ -115,8 +149,15 @@ function fromDenoPermissions(candidates: readonly string[]): SandboxPolicy | und
     }
     return found;
   };
-  const writable = unique(roots("write"));
-  return { origin: "deno", read: unique([...roots("read"), ...writable]), write: writable };
+  const root = resolve("/");
+  const writable = writeAll ? [root] : unique(roots("write"));
+  const readable = readAll ? [root] : unique([...roots("read"), ...writable]);
+  return {
+    origin: "deno",
+    read: readable,
+    write: writable,
+    allowNetwork: grantedEverywhere("net"),
+  };
 }
 
 /** True when the sandbox is on. */
@@ -154,8 +195,11 @@ function inside(path: string, directories: readonly string[]): boolean {
 }
 
 /** Throws {@link NoctraError} when the sandbox forbids reading `path`. */
-export function checkRead(policy: SandboxPolicy, path: string, context: string): void {
-  if (!isSandboxed(policy) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return;
+export function checkRead(policy: SandboxPolicy, rawPath: string, context: string): void {
+  if (!isSandboxed(policy) || skipChecks()) return;
+  const path = localPathOf(rawPath);
+  // Other schemes (s3://, https://) are not files: the network rule and DuckDB govern them.
+  if (path === undefined) return;
   if (!inside(path, policy.read)) {
     throw new NoctraError(
       `${context}: permission denied: ${
@@ -168,8 +212,10 @@ export function checkRead(policy: SandboxPolicy, path: string, context: string):
 }
 
 /** Throws {@link NoctraError} when the sandbox forbids writing `path`. */
-export function checkWrite(policy: SandboxPolicy, path: string, context: string): void {
-  if (!isSandboxed(policy)) return;
+export function checkWrite(policy: SandboxPolicy, rawPath: string, context: string): void {
+  if (!isSandboxed(policy) || skipChecks()) return;
+  // A remote target (s3://…) is checked as what it is not: a local path, which is refused.
+  const path = localPathOf(rawPath) ?? resolve(rawPath);
   if (!inside(path, policy.write)) {
     throw new NoctraError(
       `${context}: permission denied: ${
@@ -178,5 +224,46 @@ export function checkWrite(policy: SandboxPolicy, path: string, context: string)
         policy.write.join(", ") || "none"
       }); allow it with --allow-write`,
     );
+  }
+}
+
+/**
+ * The local path a file name stands for: `file:` URIs (`file:///x`, `file:x`) as paths, `~`
+ * expanded as DuckDB and SQLite expand it, plain paths unchanged; undefined for other URI
+ * schemes (`s3://`, `https://`).
+ */
+export function localPathOf(path: string): string | undefined {
+  if (/^file:/i.test(path)) {
+    try {
+      return fileURLToPath(new URL(path.replace(/^file:(?!\/\/)/i, "file:///" + Deno.cwd() + "/")));
+    } catch {
+      return path.replace(/^file:(\/\/)?/i, "");
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return undefined;
+  if (path === "~" || path.startsWith("~/")) {
+    let home: string | undefined;
+    try {
+      home = Deno.env.get("HOME");
+    } catch {
+      home = undefined;
+    }
+    if (home !== undefined && home !== "") return home + path.slice(1);
+  }
+  return path;
+}
+
+/**
+ * Noctra's own checks are messages in front of the kernel's boundary; a test proves that by
+ * switching them off (`NOCTRA_TEST_SKIP_CHECKS=1`), which takes effect only where the operating
+ * system enforces the sandbox (`NOCTRA_SANDBOX_CHILD` set by the re-executing parent), so it can
+ * never weaken a sandbox that has no kernel layer.
+ */
+function skipChecks(): boolean {
+  try {
+    return Deno.env.get("NOCTRA_TEST_SKIP_CHECKS") === "1" &&
+      (Deno.env.get("NOCTRA_SANDBOX_CHILD") ?? "") !== "";
+  } catch {
+    return false;
   }
 }

@@ -90,6 +90,7 @@ const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
  * undefined, and exit with the result: this process must do nothing else afterwards.
  *
  * Needs `--allow-ffi`, `--allow-run` (for `Deno.execPath()`), `--allow-read` and `--allow-env`.
+ * `env` adds variables to the child's environment (the parent's are inherited).
  *
  * @returns the child's exit code; 128 + n when a signal n ended it (130 for SIGINT).
  * @throws {import("./landlock.ts").LandlockError} when Landlock is unavailable or refuses the
@@ -99,6 +100,7 @@ const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 export async function runSandboxedChild(
   args: readonly string[],
   policy: LandlockPolicy,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<number> {
   const full: LandlockPolicy = {
     read: [...runtimeReadPaths(), ...policy.read],
@@ -116,7 +118,7 @@ export async function runSandboxedChild(
   // Spawned from this (the main, confined) thread: the child inherits the Landlock domain.
   const child = new Deno.Command(exe, {
     args: argv,
-    env: { [SANDBOX_CHILD_ENV]: "landlock" },
+    env: { ...env, [SANDBOX_CHILD_ENV]: "landlock" },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
