@@ -10,6 +10,11 @@
  * SHOW SOURCES | SHOW TABLES [FROM alias] | SHOW CACHE | CLEAR CACHE [alias]
  * DESCRIBE 'file' | DESCRIBE name[.name…]
  * ```
+ * An OPTIONS name is a plain identifier; a `USE` OPTIONS value is one plain value — a
+ * `'string'`, a number, `true`/`false`, a `[list]` or `{'key': value}` struct of those, or a
+ * `#variable` — parsed here and re-rendered as a literal (see `ReaderOption`), never copied
+ * into SQL as written.
+ *
  * `USE` followed by anything but a string literal is DuckDB's own `USE catalog.schema` and is
  * left to DuckDB; so is `DESCRIBE SELECT …`. Whether an ATTACH or DETACH is Noctra's (SQLite)
  * or DuckDB's own is decided by the engine, which knows the attachments and file headers.
@@ -18,10 +23,28 @@
  */
 import { significantTokens, type Token } from "./lexer.ts";
 import { NoctraError } from "../errors.ts";
+import {
+  checkOptionName,
+  type OptionValue,
+  parseOptionValue,
+  renderOptionValue,
+} from "../engine/file_readers.ts";
 
-/** One `key = value` of an OPTIONS list; `valueSql` is the value's source text (a SQL literal or expression). */
+/**
+ * One `key = value` of an OPTIONS list.
+ *
+ * For `USE`, `key` is a plain identifier (`[A-Za-z_][A-Za-z0-9_]*`) and `valueSql` is not the
+ * user's text: the parser reads the value as a typed {@link OptionValue} (string, number,
+ * boolean, list or struct of those, or a `#variable`'s value) and `valueSql` is that value
+ * written by `renderOptionValue` (`'it''s'`, `true`, `['a', 'b']`, `{'a': 'INTEGER'}`), which
+ * `readerCall` parses again before writing SQL. For `EXPORT`, `key` is also a plain identifier
+ * and `valueSql` is the value's source text (a balanced expression such as `("Species")`), which
+ * the export checks.
+ */
 export interface ReaderOption {
+  /** The option name as written (a plain identifier). */
   readonly key: string;
+  /** The value as SQL text (canonical literal for USE; source text for EXPORT). */
   readonly valueSql: string;
 }
 
@@ -136,13 +159,20 @@ function describe(token: Token | undefined): string {
 
 /**
  * Parses `statement` as an RQL command, or returns `null` when it is plain SQL.
- * Throws {@link NoctraError} for a statement that starts like an RQL command but is malformed,
- * naming what was expected.
+ * `resolvePath` gives the string a `#name` stands for where a path is expected;
+ * `resolveValue` the typed value a `#name` stands for as a `USE … OPTIONS` value (default: the
+ * string `resolvePath` gives). Throws {@link NoctraError} for a statement that starts like an
+ * RQL command but is malformed, naming what was expected — including a `USE` option whose name
+ * is not a plain identifier or whose value is not a plain value.
  */
 export function parseRqlCommand(
   statement: string,
   resolvePath: (variable: string) => string = noVariables,
   isConfigKey: (key: string) => boolean = () => false,
+  resolveValue: (variable: string) => OptionValue = (name) => ({
+    kind: "string",
+    value: resolvePath(name),
+  }),
 ): RqlCommand | null {
   const significant = significantTokens(statement);
   const takesPath = ["USE", "ATTACH", "EXPORT"].includes(significant[0]?.value.toUpperCase() ?? "");
@@ -152,7 +182,7 @@ export function parseRqlCommand(
       : token
   );
   if (isWord(tokens[0], "USE") && tokens[1]?.kind === "string") {
-    return parseUse(statement, tokens);
+    return parseUse(tokens, resolveValue);
   }
   if (isWord(tokens[0], "SHOW") && isWord(tokens[1], "CONFIG") && tokens.length === 2) {
     return { kind: "show_config", key: "", value: undefined };
@@ -323,10 +353,10 @@ function parseExport(statement: string, tokens: Token[]): ExportCommand {
       position += 2;
     } else if (isWord(tokens[position], "OPTIONS")) {
       const parsed = parseOptions(
-        statement,
         tokens,
         position + 1,
         `EXPORT TO '${pathToken.value}'`,
+        { sourceText: statement },
       );
       options = parsed.options;
       position = parsed.next;
@@ -531,7 +561,10 @@ function parseDescribe(tokens: Token[]): DescribeCommand | null {
   }
 }
 
-function parseUse(statement: string, tokens: Token[]): UseFileCommand {
+function parseUse(
+  tokens: Token[],
+  resolveValue: (variable: string) => OptionValue,
+): UseFileCommand {
   const path = tokens[1]!.value;
   let position = 2;
   let alias: string | undefined;
@@ -545,7 +578,7 @@ function parseUse(statement: string, tokens: Token[]): UseFileCommand {
   }
   let options: ReaderOption[] = [];
   if (isWord(tokens[position], "OPTIONS")) {
-    const parsed = parseOptions(statement, tokens, position + 1, `USE '${path}'`);
+    const parsed = parseOptions(tokens, position + 1, `USE '${path}'`, { resolveValue });
     options = parsed.options;
     position = parsed.next;
   }
@@ -559,12 +592,19 @@ function parseUse(statement: string, tokens: Token[]): UseFileCommand {
   return { kind: "use_file", path, alias, options };
 }
 
-/** Parses `( key = value, … )` starting at `start`; values may be any balanced SQL expression. */
+/**
+ * Parses `( key = value, … )` starting at `start`. Names must be plain identifiers, each given
+ * once. With `resolveValue` (USE) each value is parsed as a typed value and rendered back
+ * ({@link ReaderOption}); with `sourceText` (EXPORT) a value is any balanced expression, kept as
+ * its source text.
+ */
 function parseOptions(
-  statement: string,
   tokens: Token[],
   start: number,
   context: string,
+  values:
+    | { readonly resolveValue: (variable: string) => OptionValue }
+    | { readonly sourceText: string },
 ): { options: ReaderOption[]; next: number } {
   if (tokens[start]?.text !== "(") {
     throw new NoctraError(
@@ -572,12 +612,18 @@ function parseOptions(
     );
   }
   const options: ReaderOption[] = [];
+  const seen = new Set<string>();
   let position = start + 1;
   while (position < tokens.length && tokens[position]!.text !== ")") {
     const key = tokens[position];
     if (key === undefined || (key.kind !== "word" && key.kind !== "quoted_identifier")) {
       throw new NoctraError(`${context}: expected an option name, found ${describe(key)}`);
     }
+    checkOptionName(key.value, context);
+    if (seen.has(key.value.toLowerCase())) {
+      throw new NoctraError(`${context}: option ${key.value} is given twice`);
+    }
+    seen.add(key.value.toLowerCase());
     if (tokens[position + 1]?.text !== "=") {
       throw new NoctraError(
         `${context}: expected '=' after option ${key.value}, found ${
@@ -586,20 +632,46 @@ function parseOptions(
       );
     }
     position += 2;
-    const valueStart = position;
-    let depth = 0;
-    while (position < tokens.length) {
-      const text = tokens[position]!.text;
-      if (depth === 0 && (text === "," || text === ")")) break;
-      if (text === "(" || text === "[" || text === "{") depth++;
-      if (text === ")" || text === "]" || text === "}") depth--;
-      position++;
-    }
-    if (position === valueStart) {
+    if (tokens[position] === undefined || tokens[position]!.text === ",") {
       throw new NoctraError(`${context}: option ${key.value} has no value`);
     }
-    const valueSql = statement.slice(tokens[valueStart]!.start, tokens[position - 1]!.end);
-    options.push({ key: key.value, valueSql });
+    if ("resolveValue" in values) {
+      const parsed = parseOptionValue(
+        tokens,
+        position,
+        `${context}: option ${key.value}`,
+        values.resolveValue,
+      );
+      options.push({ key: key.value, valueSql: renderOptionValue(parsed.value) });
+      position = parsed.next;
+      if (
+        position < tokens.length && tokens[position]!.text !== "," && tokens[position]!.text !== ")"
+      ) {
+        throw new NoctraError(
+          `${context}: option ${key.value}: expected ',' or ')' after the value, found ${
+            describe(tokens[position])
+          }; a value is one plain value, not an expression`,
+        );
+      }
+    } else {
+      const valueStart = position;
+      let depth = 0;
+      while (position < tokens.length) {
+        const text = tokens[position]!.text;
+        if (depth === 0 && (text === "," || text === ")")) break;
+        if (text === "(" || text === "[" || text === "{") depth++;
+        if (text === ")" || text === "]" || text === "}") depth--;
+        position++;
+      }
+      if (position === valueStart) {
+        throw new NoctraError(`${context}: option ${key.value} has no value`);
+      }
+      const valueSql = values.sourceText.slice(
+        tokens[valueStart]!.start,
+        tokens[position - 1]!.end,
+      );
+      options.push({ key: key.value, valueSql });
+    }
     if (tokens[position]?.text === ",") position++;
   }
   if (tokens[position]?.text !== ")") {
