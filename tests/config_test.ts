@@ -84,6 +84,7 @@ function showConfig(
     return `${key},${shown},${source}`;
   });
   rows.push("sandbox.mode,off (full file access),default");
+  rows.push("sandbox.layer,off,default");
   rows.push(file === undefined ? "config.file,(none),default" : `config.file,${file},file`);
   return `key,value,source\n${rows.join("\n")}\n`;
 }

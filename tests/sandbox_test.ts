@@ -449,8 +449,10 @@ Deno.test("with flags SHOW CONFIG says confined and lists the directories", asyn
   const sandbox = run.stdout.split("\n").filter((line) => line.startsWith("sandbox."));
   deepStrictEqual(sandbox, [
     "sandbox.mode,confined,flag",
+    "sandbox.layer,landlock,flag",
     `sandbox.read,"${A}, ${A}/out",flag`,
     `sandbox.write,${A}/out,flag`,
+    "sandbox.network,denied,flag",
   ]);
 });
 
@@ -482,12 +484,19 @@ async function scoped(args: readonly string[], env: Record<string, string> = {})
     },
   }).output();
   const decoder = new TextDecoder();
+  const stderr = decoder.decode(output.stderr);
+  // Without --allow-run Noctra cannot re-execute inside the kernel layer: it says so, once.
+  ok(stderr.startsWith(SCOPED_WARNING), `the duckdb-only warning first: ${stderr}`);
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stderr: stderr.slice(SCOPED_WARNING.length),
   };
 }
+
+/** The warning of a sandbox from scoped Deno grants that cannot enter the kernel layer. */
+const SCOPED_WARNING =
+  "noctra: warning: the landlock sandbox needs Deno's --allow-run, --allow-read, --allow-write to start Noctra again inside it; running with DuckDB's own confinement only — run with -A and confine with --allow-read/--allow-write/--sandbox\n";
 
 Deno.test("scoped Deno permissions: a missing default config file is not an error", async () => {
   // XDG_CONFIG_HOME is outside the granted directories and has no noctra/config.toml.
@@ -512,8 +521,10 @@ Deno.test("scoped Deno permissions: SHOW CONFIG says confined by deno and lists 
   const sandbox = run.stdout.split("\n").filter((line) => line.startsWith("sandbox."));
   deepStrictEqual(sandbox, [
     "sandbox.mode,confined,deno",
+    "sandbox.layer,duckdb-only,deno",
     `sandbox.read,"${A}, ${Deno.realPathSync(ROOT)}",deno`,
     `sandbox.write,${A},deno`,
+    "sandbox.network,denied,deno",
   ]);
 });
 

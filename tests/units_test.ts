@@ -59,6 +59,7 @@ Deno.test("command-line arguments parse into options", () => {
       allowRead: undefined,
       allowWrite: undefined,
       sandbox: false,
+      allowNet: false,
       outputFile: undefined,
       maxRows: 0,
       continueOnError: false,

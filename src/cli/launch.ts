@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
 import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
 import { describeError, EXIT_USAGE, exitCodeOf } from "../errors.ts";
-import { type SandboxPolicy, sandboxPolicy } from "../sandbox/policy.ts";
+import { isSandboxed, type SandboxPolicy, sandboxPolicy } from "../sandbox/policy.ts";
+import { noctraPath } from "../session/xdg.ts";
 import { availableLayer, enterSandbox } from "../sandbox/layers.ts";
 import { VERSION } from "../version.ts";
 
@@ -55,7 +56,12 @@ export async function launch(argv: readonly string[]): Promise<number> {
   }
   let entry;
   try {
-    entry = await enterSandbox(policy, argv, (line) => printLine(`noctra: warning: ${line}`));
+    entry = await enterSandbox(
+      policy,
+      argv,
+      (line) => printLine(`noctra: warning: ${line}`),
+      isSandboxed(policy) ? ownFiles(options) : { read: [], write: [] },
+    );
   } catch (error) {
     printLine(`noctra: error: sandbox: ${describeError(error)}`);
     return EXIT_USAGE;
@@ -68,6 +74,29 @@ export async function launch(argv: readonly string[]): Promise<number> {
     layer: entry.layer,
     tempDirectory: entry.tempDirectory,
   });
+}
+
+/**
+ * Noctra's own files, which the kernel layer must let the session use although SQL may not
+ * reach them (DuckDB's `allowed_directories` and Noctra's checks keep to the policy): the state
+ * directory (history, source registry: read and written), the configuration directory and
+ * `--config` file, and the `-f` script (read).
+ */
+function ownFiles(options: CliOptions): { read: string[]; write: string[] } {
+  const read: string[] = [];
+  const write: string[] = [];
+  const state = noctraPath("state", "history");
+  if (state !== undefined && !options.noRestore) {
+    try {
+      Deno.mkdirSync(dirname(state), { recursive: true });
+      write.push(dirname(state));
+    } catch { /* no state directory: history and the registry are off */ }
+  }
+  const config = noctraPath("config", "config.toml");
+  if (config !== undefined) read.push(dirname(config));
+  if (options.configPath !== undefined) read.push(resolve(options.configPath));
+  if (options.scriptFile !== undefined) read.push(resolve(options.scriptFile));
+  return { read, write };
 }
 
 function printLine(line: string): void {

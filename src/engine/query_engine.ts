@@ -40,7 +40,9 @@ import {
   fileKindOf,
   isGlob,
   isRemote,
+  optionValueOf,
   readerCall,
+  readerOptionNames,
   requireFileKind,
 } from "./file_readers.ts";
 import {
@@ -286,6 +288,15 @@ export class QueryEngine {
           throw new NoctraError(`SET ${key}: unknown setting; did you mean ${closestKey(key)}?`);
         }
         return false;
+      },
+      (name) => {
+        const variable = this.variables.get(name);
+        if (variable === undefined) {
+          throw new NoctraError(
+            `#${name}: no variable named ${name}; set it with LET ${name} = value`,
+          );
+        }
+        return optionValueOf(variable.value, name);
       },
     );
     if (command !== null) {
@@ -808,7 +819,10 @@ export class QueryEngine {
         name: alias,
       });
     } else {
-      const reader = readerCall(path, kind, options);
+      const reader = readerCall(path, kind, options, {
+        knownOptions: await readerOptionNames(this.#duckdb, kind),
+        context,
+      });
       try {
         // DuckDB cannot bind parameters inside a view body, so the path is a quoted literal.
         await this.#duckdb.run(

@@ -56,13 +56,19 @@ export function availableLayer(): SandboxLayer {
  * that a sandboxing parent started, checks the restriction is in place and returns the policy
  * the parent passed; in the process the user started, starts the confined child and waits for
  * it (`exited`), or — without a kernel layer — warns through `warn` and returns `duckdb-only`.
- * `argv` are the program's arguments, passed to the child unchanged. Throws
+ * `argv` are the program's arguments, passed to the child unchanged. `own` are Noctra's own
+ * files (state directory, configuration, script) that the kernel layer lets the child use
+ * besides the policy's directories; they are not added to what SQL may reach. Throws
  * {@link NoctraError} when a child finds no restriction in place or a policy it cannot read.
  */
 export async function enterSandbox(
   policy: SandboxPolicy,
   argv: readonly string[],
   warn: (line: string) => void,
+  own: { readonly read: readonly string[]; readonly write: readonly string[] } = {
+    read: [],
+    write: [],
+  },
 ): Promise<SandboxEntry> {
   const childLayer = sandboxedChildLayer();
   if (childLayer !== undefined) return childEntry(childLayer);
@@ -96,13 +102,18 @@ export async function enterSandbox(
   try {
     if (layer === "landlock") {
       const code = await runSandboxedChild(argv, {
-        read: policy.read,
-        write: [...policy.write, temp],
+        read: [...policy.read, ...own.read],
+        write: [...policy.write, ...own.write, temp],
         denyNetwork: policy.allowNetwork !== true,
       }, env);
       return { kind: "exited", code };
     }
-    return { kind: "exited", code: await runSeatbeltChild(policy, temp, argv, env) };
+    const widened = {
+      ...policy,
+      read: [...policy.read, ...own.read],
+      write: [...policy.write, ...own.write],
+    };
+    return { kind: "exited", code: await runSeatbeltChild(widened, temp, argv, env) };
   } finally {
     try {
       Deno.removeSync(temp, { recursive: true });
