@@ -44,8 +44,18 @@ export type SandboxEntry =
     readonly tempDirectory: string | undefined;
   };
 
-/** The operating-system layer available on this machine, or `duckdb-only`. */
+/** Environment variable that forces the `duckdb-only` layer (tests compare the layers). */
+export const FORCE_LAYER_ENV = "NOCTRA_SANDBOX_LAYER";
+
+/**
+ * The operating-system layer available on this machine, or `duckdb-only` — also when
+ * `NOCTRA_SANDBOX_LAYER=duckdb-only` asks for it (to compare the layers, or where the kernel
+ * layer misbehaves).
+ */
 export function availableLayer(): SandboxLayer {
+  try {
+    if (Deno.env.get(FORCE_LAYER_ENV) === "duckdb-only") return "duckdb-only";
+  } catch { /* no env access: no override */ }
   if (landlockAbi() > 0) return "landlock";
   if (seatbeltAvailable()) return "seatbelt";
   return "duckdb-only";
@@ -75,10 +85,13 @@ export async function enterSandbox(
   if (!isSandboxed(policy)) return { kind: "run", policy, layer: "off", tempDirectory: undefined };
   const layer = availableLayer();
   if (layer === "duckdb-only") {
+    const forced = Deno.env.get(FORCE_LAYER_ENV) === "duckdb-only";
     warn(
-      `no operating-system sandbox on this system (${Deno.build.os}${
-        Deno.build.os === "linux" ? ": Landlock unavailable" : ""
-      }): DuckDB's own confinement and Noctra's checks apply, see docs/SECURITY.md`,
+      forced
+        ? `${FORCE_LAYER_ENV}=duckdb-only: no operating-system sandbox; DuckDB's own confinement and Noctra's checks apply, see docs/SECURITY.md`
+        : `no operating-system sandbox on this system (${Deno.build.os}${
+          Deno.build.os === "linux" ? ": Landlock unavailable" : ""
+        }): DuckDB's own confinement and Noctra's checks apply, see docs/SECURITY.md`,
     );
     return { kind: "run", policy, layer, tempDirectory: makeTempDirectory() };
   }
