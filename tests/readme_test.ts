@@ -15,7 +15,7 @@ function blocks(language: string): string[] {
 Deno.test("README shell examples that run main.ts non-interactively succeed", async () => {
   const lines = blocks("sh").flatMap((block) => block.replaceAll("\\\n", " ").split("\n"))
     .filter((line) => line.includes("deno run -A main.ts") && / -[cf] |\| /.test(line));
-  strictEqual(lines.length, 6, "README examples changed: update this count");
+  strictEqual(lines.length, 8, "README examples changed: update this count");
   const output = await Deno.makeTempDir();
   for (const original of lines) {
     const fails = /#\s*fails/.test(original);
