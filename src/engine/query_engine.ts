@@ -464,7 +464,9 @@ export class QueryEngine {
   readonly #streamInputs = new Set<string>();
 
   /**
-   * The sandbox's checks on a statement's own file targets, before any engine runs it. DuckDB
+   * Messages, not the boundary (the kernel layer is: docs/SECURITY.md): the sandbox's checks on
+   * a statement's own file targets, before any engine runs it, so the user reads which flag
+   * allows it rather than the kernel's bare "Permission denied". DuckDB
    * confines every path to the allowed directories but does not tell reading from writing, and
    * SQLite's `VACUUM INTO` writes a file too. Checked (after an `EXPLAIN [ANALYZE]` or
    * `PREPARE name AS` prefix): `COPY … TO target`, `ATTACH target` (read-only attachments need
@@ -484,6 +486,11 @@ export class QueryEngine {
       tokens[index]?.kind === "word" ? tokens[index]!.value.toUpperCase() : "";
     const pathAt = (index: number) => {
       const token = tokens[index];
+      if (token?.kind === "variable") {
+        // `COPY … TO #p`: the variable is bound as a parameter; its value is the path.
+        const value = this.variables.get(token.value)?.value;
+        return typeof value === "string" ? value : undefined;
+      }
       return token !== undefined &&
           (token.kind === "string" || token.kind === "dollar_string" ||
             token.kind === "quoted_identifier")
