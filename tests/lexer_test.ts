@@ -209,3 +209,102 @@ Deno.test("lines end at \\n, \\r\\n or a lone \\r", () => {
   deepStrictEqual(lines("a\r\r\nb\n\rc"), [["a", 1], ["b", 3], ["c", 5]]);
   deepStrictEqual(lines("'x\ry'\r-- c\r\nz"), [["'x\ry'", 1], ["z", 4]]);
 });
+
+Deno.test("Unicode spaces DuckDB replaces are whitespace: a no-break space cannot hide COPY", () => {
+  for (const space of ["\u00a0", "\u2000", "\u200b", "\u202f", "\u205f", "\u2060", "\u3000"]) {
+    deepStrictEqual(kinds(`select 1;${space}COPY t TO${space}'x'`), [
+      ["word", "select"],
+      ["number", "1"],
+      ["semicolon", ";"],
+      ["word", "COPY"],
+      ["word", "t"],
+      ["word", "TO"],
+      ["string", "'x'"],
+    ], JSON.stringify(space));
+  }
+  deepStrictEqual(kinds("\ufeffselect 1"), [["word", "select"], ["number", "1"]]);
+  // U+2028 is not replaced by DuckDB: it is an identifier character there, and here.
+  deepStrictEqual(kinds("a\u2028b"), [["word", "a\u2028b"]]);
+});
+
+Deno.test("Unicode spaces stay letters where DuckDB's pre-pass keeps them", () => {
+  // In the last two bytes of the text, after E'\'' (read as an open quote by the pre-pass),
+  // inside a $tag and after a ' inside a block comment, DuckDB keeps the character.
+  deepStrictEqual(kinds("select x\u00a0"), [["word", "select"], ["word", "x\u00a0"]]);
+  deepStrictEqual(kinds("select E'\\'', x\u00a0y, 1"), [
+    ["word", "select"],
+    ["string", "E'\\''"],
+    ["punctuation", ","],
+    ["word", "x\u00a0y"],
+    ["punctuation", ","],
+    ["number", "1"],
+  ]);
+  deepStrictEqual(significantTokens("select $p\u00a0 ")[1]?.value, "p\u00a0");
+  deepStrictEqual(kinds("/* it's */ x\u00a0y")[0], ["word", "x\u00a0y"]);
+  // A replaced space inside a literal is a space in its value, as DuckDB reads it.
+  deepStrictEqual(significantTokens("/* it's */ x, 'a\u00a0b'")[2]?.value, "a b");
+});
+
+Deno.test("a NUL ends the SQL text as in DuckDB: the rest is one comment", () => {
+  deepStrictEqual(
+    tokenize("select 1;\0 copy t to 'x'").map((t) => [t.kind, t.text]),
+    [
+      ["word", "select"],
+      ["whitespace", " "],
+      ["number", "1"],
+      ["semicolon", ";"],
+      ["comment", "\0 copy t to 'x'"],
+    ],
+  );
+  deepStrictEqual(kinds("attach 'x.db' as y \0(read_only)").map(([, text]) => text), [
+    "attach",
+    "'x.db'",
+    "as",
+    "y",
+  ]);
+  throwsUnterminated(() => tokenize("select 'a\0b'"), "string", 7, 1);
+});
+
+Deno.test("a string continues across a line break, an E string with its escapes", () => {
+  deepStrictEqual(kinds("select E'a'\n'\\';' as x"), [
+    ["word", "select"],
+    ["string", "E'a'\n'\\';'"],
+    ["word", "as"],
+    ["word", "x"],
+  ]);
+  deepStrictEqual(significantTokens("E'a' -- c\r\n  '\\''")[0]?.value, "a'");
+  deepStrictEqual(significantTokens("'a'\n-- c\n'b'")[0]?.value, "ab");
+  // No line break, a block comment or a vertical tab: two literals.
+  deepStrictEqual(kinds("'a' 'b'").length, 2);
+  deepStrictEqual(kinds("'a' /* c */\n'b'").length, 2);
+  deepStrictEqual(kinds("'a'\v\n'b'").length, 2);
+});
+
+Deno.test("$e'…' and #e'…' are $ or # before an E string, as DuckDB reads them", () => {
+  deepStrictEqual(kinds("select $e'\\';' as x"), [
+    ["word", "select"],
+    ["punctuation", "$"],
+    ["string", "e'\\';'"],
+    ["word", "as"],
+    ["word", "x"],
+  ]);
+  deepStrictEqual(kinds("#e'\\';'"), [["punctuation", "#"], ["string", "e'\\';'"]]);
+  deepStrictEqual(kinds("#ex'a'"), [["variable", "#ex"], ["string", "'a'"]]);
+});
+
+Deno.test("dollar-quote tags and parameter names may hold non-ASCII letters", () => {
+  deepStrictEqual(kinds("select $ü$;$ü$"), [["word", "select"], ["dollar_string", "$ü$;$ü$"]]);
+  deepStrictEqual(significantTokens("$pé, $1_000").map((t) => [t.kind, t.value]), [
+    ["parameter", "pé"],
+    ["punctuation", ","],
+    ["parameter", "1_000"],
+  ]);
+});
+
+Deno.test("#name is a variable only where DuckDB reads # and a plain identifier", () => {
+  // DuckDB reads #a$t$ as # and the identifier a$t$, so no dollar quote opens here either.
+  deepStrictEqual(kinds("#a$t$ x"), [["punctuation", "#"], ["word", "a$t$"], ["word", "x"]]);
+  deepStrictEqual(kinds("#aé"), [["punctuation", "#"], ["word", "aé"]]);
+  deepStrictEqual(kinds("#a_1 #1"), [["variable", "#a_1"], ["punctuation", "#"], ["number", "1"]]);
+  deepStrictEqual(kinds("#a\u00a0x"), [["variable", "#a"], ["word", "x"]]);
+});

@@ -1,7 +1,13 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, INTEGER } from "@duckdb/node-api";
 import { UnterminatedTokenError } from "../src/rql/lexer.ts";
-import { endsWithCompleteStatement, splitStatements } from "../src/rql/splitter.ts";
+import {
+  AmbiguousStatementError,
+  endsWithCompleteStatement,
+  splitStatements,
+} from "../src/rql/splitter.ts";
+import { VariableStore } from "../src/rql/variables.ts";
+import { NoctraError } from "../src/errors.ts";
 
 /** [text, line, terminated] triples of the statements. */
 function split(source: string): [string, number, boolean][] {
@@ -122,4 +128,84 @@ Deno.test("statement boundaries agree with DuckDB's extractStatements for CR, CR
     connection.closeSync();
     instance.closeSync();
   }
+});
+
+Deno.test("a no-break space, a NUL, an E-string continuation and $ü$ split as in DuckDB", async () => {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const cases: [string, string[]][] = [
+      ["SELECT 1 AS a;\u00a0COPY (SELECT 2) TO 'f.csv'", [
+        "SELECT 1 AS a",
+        "COPY (SELECT 2) TO 'f.csv'",
+      ]],
+      ["SELECT 1 AS a;\u0000COPY (SELECT 2) TO 'f.csv'", ["SELECT 1 AS a"]],
+      ["SELECT E'a'\n'\\';' AS a", ["SELECT E'a'\n'\\';' AS a"]],
+      ["SELECT $e'\\';' AS a", ["SELECT $e'\\';' AS a"]],
+      ["SELECT $ü$;$ü$ AS a", ["SELECT $ü$;$ü$ AS a"]],
+      // DuckDB drops a statement of non-ASCII letters (its RTrim strips bytes >= 0x80).
+      ["é;SELECT 1 AS a; -- x\n\u2028", ["SELECT 1 AS a"]],
+    ];
+    for (const [script, expected] of cases) {
+      const texts = splitStatements(script).map((s) => s.text);
+      deepStrictEqual(texts, expected, JSON.stringify(script));
+      const extracted = await connection.extractStatements(script).catch(() => null);
+      if (extracted !== null) strictEqual(extracted.count, texts.length, JSON.stringify(script));
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
+
+Deno.test("a statement that reads differently on its own than in its script is refused", () => {
+  // DuckDB's pre-pass reads E'\'' as an open quote: in the script the ideographic space is a
+  // letter (alias "as\u3000c"), alone a space (alias c).
+  throws(() => splitStatements("SELECT E'\\'' AS a; SELECT 2 AS\u3000c"), (error: unknown) => {
+    if (!(error instanceof AmbiguousStatementError)) return false;
+    deepStrictEqual(error.line, 1);
+    return true;
+  });
+  // Same for a literal's value: 'a b' in the script, 'a\u00a0b' alone.
+  throws(
+    () => splitStatements("SELECT /* it's */ 1;\nSELECT 'a\u00a0b' AS x"),
+    AmbiguousStatementError,
+  );
+  deepStrictEqual(split("SELECT 1;\nSELECT 'a\u00a0b' AS x").length, 2);
+});
+
+Deno.test("#name binds to a parameter DuckDB reads as one, whatever surrounds it", async () => {
+  const variables = new VariableStore();
+  for (const name of ["a", "b"]) variables.set(name, 1, INTEGER);
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const cases: [string, string, string[]][] = [
+      ["SELECT #a AS x", "SELECT $noctra_a AS x", ["noctra_a"]],
+      // a#b would be the identifier a$noctra_b, $#a a dollar quote, #a\u00a0 the name
+      // noctra_a\u00a0 (DuckDB keeps a Unicode space after $name): a space keeps them apart.
+      ["SELECT 1 AS x WHERE true AND#b", "SELECT 1 AS x WHERE true AND $noctra_b", [
+        "noctra_b",
+      ]],
+      ["SELECT $#a", "SELECT $ $noctra_a", []],
+      ["SELECT #a\u00a0AS x", "SELECT $noctra_a \u00a0AS x", ["noctra_a"]],
+      // #a$t$ is # and the identifier a$t$ to DuckDB: not a variable, no dollar quote.
+      ["SELECT #a$t$ AS x", "SELECT #a$t$ AS x", []],
+    ];
+    for (const [statement, sql, parameters] of cases) {
+      const bound = variables.bind(statement);
+      deepStrictEqual(bound.sql, sql);
+      const extracted = await connection.extractStatements(bound.sql).catch(() => null);
+      if (parameters.length === 0) continue;
+      strictEqual(extracted?.count, 1, sql);
+      const prepared = await extracted.prepare(0);
+      const names = [];
+      for (let i = 1; i <= prepared.parameterCount; i++) names.push(prepared.parameterName(i));
+      deepStrictEqual(names, parameters, sql);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  throws(() => variables.bind("SELECT #zz"), NoctraError);
 });

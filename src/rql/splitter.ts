@@ -1,12 +1,51 @@
 /**
  * Splits SQL scripts into statements at top-level `;`, using the lexer so that
  * semicolons inside strings, quoted identifiers, comments and dollar-quoted strings
- * are never split points.
+ * are never split points. The lexer reads SQL as DuckDB does, so the statements are the
+ * ones `connection.extractStatements` finds (tests/lexer_fuzz_test.ts checks this on
+ * thousands of generated scripts).
  *
  * @module
  */
 
-import { type Token, tokenize, tokenizeLenient } from "./lexer.ts";
+import { SqlTextError, type Token, tokenize, tokenizeLenient } from "./lexer.ts";
+
+/**
+ * Thrown by {@link splitStatements} when a statement would read differently on its own than
+ * inside its script. Only DuckDB's handling of Unicode spaces depends on context: a no-break
+ * space (U+00A0) and its kin are spaces in one place and identifier characters (or kept as they
+ * are inside a string literal) in another, depending on quotes earlier in the text (see
+ * `./lexer.ts`). Noctra checks and runs each
+ * statement on its own, so such a statement is refused rather than read two ways.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ * import { AmbiguousStatementError, splitStatements } from "./splitter.ts";
+ *
+ * // DuckDB's Unicode-space pre-pass reads E'\'' as an open quote, so in the whole script the
+ * // no-break space is a letter; in the second statement alone it is a space.
+ * throws(() => splitStatements("select E'\\''; select\u00a01"), (error: unknown) => {
+ *   if (!(error instanceof AmbiguousStatementError)) return false;
+ *   deepStrictEqual(error.line, 1);
+ *   return true;
+ * });
+ * ```
+ */
+export class AmbiguousStatementError extends SqlTextError {
+  /**
+   * @param offset offset (UTF-16 code units) of the first token read differently
+   * @param line 1-based line of that token
+   */
+  constructor(offset: number, line: number) {
+    super(
+      `Statement text at line ${line} reads differently on its own than in the script (a Unicode space such as U+00A0 that DuckDB takes for a space in one reading and a letter in the other); write a plain space there`,
+      offset,
+      line,
+    );
+    this.name = "AmbiguousStatementError";
+  }
+}
 
 /**
  * One statement of a script.
@@ -39,12 +78,19 @@ export interface SplitStatement {
 /**
  * Splits a script into statements at top-level `;` (never inside strings, quoted
  * identifiers, comments or dollar-quoted strings). Statements consisting only of
- * whitespace and comments (including empty ones such as `;;`) are dropped.
+ * whitespace and comments (including empty ones such as `;;`) are dropped, and so are those
+ * that DuckDB drops: comments and whitespace followed only by non-ASCII characters outside
+ * quotes (`é;`).
+ *
+ * @param source SQL script
+ * Each statement's text reads the same on its own as in the script (same tokens), so what
+ * Noctra checks in a statement is what DuckDB runs when given that statement.
  *
  * @param source SQL script
  * @returns statements in source order
  * @throws {UnterminatedTokenError} (from `./lexer.ts`) when the script ends inside a
  *   string, quoted identifier, block comment or dollar-quoted string
+ * @throws {AmbiguousStatementError} when a statement would read differently on its own
  *
  * @example
  * ```ts
@@ -66,7 +112,11 @@ export function splitStatements(source: string): SplitStatement[] {
     const nonBlank = pending.filter((t) => t.kind !== "whitespace");
     const first = nonBlank[0];
     const last = nonBlank[nonBlank.length - 1];
-    if (firstSignificant && first && last) {
+    const inScript = first && last
+      ? pending.slice(pending.indexOf(first), pending.indexOf(last) + 1)
+      : [];
+    if (firstSignificant && first && last && !vanishesInDuckDB(source, inScript)) {
+      checkReadsAlike(source.slice(first.start, last.end), inScript);
       statements.push({
         text: source.slice(first.start, last.end),
         line: firstSignificant.line,
@@ -109,6 +159,53 @@ export function endsWithCompleteStatement(buffer: string): boolean {
   const significant = tokens.filter(isSignificant);
   const last = significant[significant.length - 1];
   return last?.kind === "semicolon" && significant.some((t) => t.kind !== "semicolon");
+}
+
+/**
+ * Whether DuckDB drops the statement made of `tokens`. A statement that ends in non-ASCII
+ * characters outside quotes and comments (`é`, U+2028: identifier characters to DuckDB) is
+ * not valid SQL, so DuckDB re-reads the script statement by statement, and its
+ * `StringUtil::RTrim` strips trailing whitespace *and* trailing bytes ≥ 0x80 from each. When
+ * nothing but comments is left, DuckDB drops the statement. (Text after a NUL does not count:
+ * DuckDB never sees it.)
+ */
+function vanishesInDuckDB(source: string, tokens: Token[]): boolean {
+  const first = tokens[0]?.start ?? 0;
+  let end = tokens[tokens.length - 1]?.end ?? first;
+  const nul = source.indexOf("\0", first);
+  if (nul !== -1 && nul < end) end = nul;
+  while (end > first) {
+    const c = source.charCodeAt(end - 1);
+    if (c < 0x80 && c !== 32 && (c < 9 || c > 13)) break;
+    end--;
+  }
+  return !tokens.some((token) => token.start < end && isSignificant(token));
+}
+
+/**
+ * Throws {@link AmbiguousStatementError} unless `text` tokenized on its own gives `inScript`
+ * (its tokens as read within the script: same kinds, extents and values; offsets differ by the
+ * statement's start). Only text
+ * holding non-ASCII characters can differ (DuckDB's Unicode-space pre-pass depends on context).
+ */
+function checkReadsAlike(text: string, inScript: Token[]): void {
+  if (!/[\u0080-\uffff]/.test(text)) return;
+  const base = inScript[0]?.start ?? 0;
+  const alone = tokenizeLenient(text);
+  const count = Math.max(alone.tokens.length, inScript.length);
+  for (let i = 0; i < count; i++) {
+    const own = alone.tokens[i];
+    const theirs = inScript[i];
+    if (
+      own && theirs && own.kind === theirs.kind && own.end + base === theirs.end &&
+      own.value === theirs.value
+    ) continue;
+    const at = theirs ?? inScript[inScript.length - 1];
+    throw new AmbiguousStatementError(at?.start ?? base, at?.line ?? 1);
+  }
+  if (alone.unterminated) {
+    throw new AmbiguousStatementError(alone.unterminated.offset + base, inScript[0]?.line ?? 1);
+  }
 }
 
 function isSignificant(token: Token): boolean {

@@ -11,7 +11,7 @@
  */
 // deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import type { DuckDBType, DuckDBValue } from "npm:@duckdb/node-api@1.5.5-r.5";
-import { tokenize } from "./lexer.ts";
+import { type Token, tokenize, tokenizeLenient } from "./lexer.ts";
 import { NoctraError } from "../errors.ts";
 
 /** A variable's value and its DuckDB type. */
@@ -67,7 +67,17 @@ export class VariableStore {
 
   /**
    * Replaces every `#name` reference in `statement` by the parameter `$noctra_name` and collects
-   * the values. Throws {@link NoctraError} naming an undefined variable.
+   * the values. A space is put between the parameter and a neighbouring character that would
+   * otherwise join it in DuckDB's reading (`a#b` → `a $noctra_b`, not the identifier
+   * `a$noctra_b`; a non-ASCII character after it, which DuckDB would read as part of the name),
+   * and the result is re-read to prove that DuckDB sees exactly the statement's tokens with each
+   * reference a parameter.
+   *
+   * @param statement one statement (see `./splitter.ts`)
+   * @returns the rewritten SQL, its parameter values and types
+   * @throws {NoctraError} naming an undefined variable, or a reference that cannot be bound
+   *   without changing how DuckDB reads the statement
+   * @throws {UnterminatedTokenError} (from `./lexer.ts`) for an unterminated token
    */
   bind(statement: string): BoundStatement {
     const tokens = tokenize(statement);
@@ -77,9 +87,11 @@ export class VariableStore {
     const parameters: Record<string, DuckDBValue> = {};
     const types: Record<string, DuckDBType> = {};
     let sql = "";
+    const expected: string[] = []; // `kind text` of each non-whitespace token of `sql`
     for (const token of tokens) {
       if (token.kind !== "variable") {
         sql += token.text;
+        if (token.kind !== "whitespace") expected.push(`${token.kind} ${token.text}`);
         continue;
       }
       const variable = this.get(token.value);
@@ -91,8 +103,43 @@ export class VariableStore {
       const parameter = PARAMETER_PREFIX + variable.name.toLowerCase();
       parameters[parameter] = variable.value;
       types[parameter] = variable.type;
-      sql += "$" + parameter;
+      const before = joinsParameter(statement.charCodeAt(token.start - 1)) ? " " : "";
+      const after = statement.charCodeAt(token.end) >= 0x80 ? " " : "";
+      sql += `${before}$${parameter}${after}`;
+      expected.push(`parameter $${parameter}`);
     }
+    checkBound(tokens, expected, sql);
     return { sql, parameters, types };
   }
+}
+
+/**
+ * Whether a character right before `$noctra_…` would change how DuckDB reads it: an identifier
+ * character or `$` would make one identifier (`a$noctra_b`) or a dollar quote (`$$noctra_b`);
+ * a non-ASCII character could be read as a letter.
+ */
+function joinsParameter(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ||
+    code === 95 || code === 36 || code >= 0x80;
+}
+
+/**
+ * Throws {@link NoctraError} unless `sql` reads as `expected` (the `kind text` of each
+ * non-whitespace token: the statement's own, each variable replaced by its parameter): the
+ * rewrite must not merge tokens, open a quote, or move a Unicode space between DuckDB's space
+ * and letter readings. `original` gives the line to report.
+ */
+function checkBound(original: Token[], expected: string[], sql: string): void {
+  const { tokens, unterminated } = tokenizeLenient(sql);
+  const actual = tokens
+    .filter((token) => token.kind !== "whitespace")
+    .map((token) => `${token.kind} ${token.text}`);
+  const index = actual.findIndex((text, i) => text !== expected[i]);
+  if (unterminated === null && index === -1 && actual.length === expected.length) return;
+  const at = original.filter((token) => token.kind !== "whitespace")[Math.max(index, 0)];
+  throw new NoctraError(
+    `line ${
+      at?.line ?? 1
+    }: a #variable here cannot be bound as a parameter without changing how DuckDB reads the statement; put spaces around it`,
+  );
 }
