@@ -6,7 +6,7 @@
  */
 import type { Noctra } from "../noctra.ts";
 import { splitStatements } from "../rql/splitter.ts";
-import { UnterminatedTokenError } from "../rql/lexer.ts";
+import { SqlTextError } from "../rql/lexer.ts";
 import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf } from "../errors.ts";
 import { printError, type ResultPrinter } from "./output.ts";
 /** Names of the sink's errors (`OutputClosedError`, `OutputWriteError` in render/sink.ts). */
@@ -36,7 +36,7 @@ export async function runScript(
   try {
     statements = splitStatements(script.text);
   } catch (error) {
-    if (error instanceof UnterminatedTokenError) {
+    if (error instanceof SqlTextError) {
       printError(`${script.name}:${error.line}: ${error.message}`);
       return EXIT_STATEMENT_FAILED;
     }

@@ -166,6 +166,7 @@ export class DuckDBSource {
           "this statement reads a pipe or device (such as /dev/stdin), which can be read only once, and its #variables need a prepared statement, which DuckDB binds twice; write the input to a file first, or use the values literally",
         );
       }
+      await this.#requireOneStatement(sql, false);
       // `duckdb_query` binds once; a prepared statement binds again when it runs, and the
       // second bind finds the stream already read (DuckDB's CSV sniffer consumed it).
       result = await this.#connection.run(sql);
@@ -174,13 +175,13 @@ export class DuckDBSource {
       bindParameters(prepared, parameters);
       result = await prepared.stream();
     } else {
-      result = parameters === undefined
-        ? await this.#connection.stream(sql)
-        : await this.#connection.stream(
-          sql,
-          parameters.values as Record<string, DuckDBValue>,
-          parameters.types as Record<string, DuckDBType>,
-        );
+      const prepared = await this.#requireOneStatement(sql);
+      try {
+        bindParameters(prepared, parameters);
+        result = await prepared.stream();
+      } finally {
+        prepared.destroySync();
+      }
     }
     if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
       // Drain so the statement completes; DDL and SET report no rows worth showing.
@@ -268,6 +269,28 @@ export class DuckDBSource {
     } finally {
       prepared.destroySync();
     }
+  }
+
+  /**
+   * Prepares `sql`, which must be exactly one statement by DuckDB's own parser: Noctra splits
+   * scripts itself, and a text DuckDB reads as more (or none) would run statements Noctra never
+   * looked at. With `prepare: false` it only counts. Throws {@link NoctraError} then, DuckDB's
+   * error for bad SQL.
+   */
+  async #requireOneStatement(sql: string): Promise<DuckDBPreparedStatement>;
+  async #requireOneStatement(sql: string, prepare: false): Promise<undefined>;
+  async #requireOneStatement(
+    sql: string,
+    prepare = true,
+  ): Promise<DuckDBPreparedStatement | undefined> {
+    const extracted = await this.#connection.extractStatements(sql);
+    if (extracted.count !== 1) {
+      throw new NoctraError(
+        `DuckDB reads ${extracted.count} statements in what Noctra took for one; nothing was run — end each statement with ';'`,
+      );
+    }
+    // Preparing binds the statement, which reads a pipe: the unprepared path only counts.
+    return prepare ? await extracted.prepare(0) : undefined;
   }
 
   async #prepareBound(sql: string, parameters: Parameters | undefined) {

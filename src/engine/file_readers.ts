@@ -587,6 +587,7 @@ const JSON_NESTING_SCAN_BYTES = 16 * 1024 * 1024;
 export async function checkReadableFile(
   path: string,
   context: string,
+  read: { readonly asJson?: boolean } = {},
 ): Promise<"file" | "stream" | "unchecked"> {
   if (isGlob(path) || isRemote(path)) return "unchecked";
   const absolute = absolutePath(path);
@@ -621,16 +622,26 @@ export async function checkReadableFile(
   }
   try {
     if (info.size === 0) {
-      // /proc and /sys files report 0 bytes and still have content.
       const probe = new Uint8Array(1);
       if ((await file.read(probe)) === null) {
         throw new NoctraError(`${context}: file is empty (0 bytes)`);
       }
-      return "file";
+      // /proc and /sys files report 0 bytes and still have content; DuckDB trusts the size and
+      // would read nothing, silently.
+      throw new NoctraError(
+        `${context}: ${absolute} reports a size of 0 bytes but has content (a /proc or /sys file), which DuckDB would read as empty; pipe it in instead: cat ${absolute} | noctra -c "SELECT … FROM read_csv('/dev/stdin')"`,
+      );
     }
     const kind = fileKindOf(absolute);
-    if ((kind === "json" || kind === "ndjson") && !/\.(gz|zst)$/i.test(absolute)) {
-      const depth = await jsonNestingDepth(file, JSON_NESTING_SCAN_BYTES, MAX_JSON_NESTING);
+    const json = read.asJson ?? (kind === "json" || kind === "ndjson");
+    if (json && !/\.zst$/i.test(absolute)) {
+      const depth = /\.gz$/i.test(absolute)
+        ? await jsonNestingDepth(
+          file.readable.pipeThrough(new DecompressionStream("gzip")).getReader(),
+          JSON_NESTING_SCAN_BYTES,
+          MAX_JSON_NESTING,
+        )
+        : await jsonNestingDepth(file, JSON_NESTING_SCAN_BYTES, MAX_JSON_NESTING);
       if (depth > MAX_JSON_NESTING) {
         throw new NoctraError(
           `${context}: JSON nested more than ${MAX_JSON_NESTING} levels deep; DuckDB's type inference cannot read it here (it would overflow its thread's stack) — flatten the nesting, or read the file as text with read_text(${
@@ -640,21 +651,49 @@ export async function checkReadableFile(
       }
     }
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch { /* closed with its stream */ }
   }
   return "file";
 }
 
+/** A stream reader seen as `read(buffer)`, as a file is (for {@link jsonNestingDepth}). */
+function readerAsFile(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): { read(buffer: Uint8Array): Promise<number | null> } {
+  let pending: Uint8Array | undefined;
+  return {
+    async read(buffer: Uint8Array): Promise<number | null> {
+      if (pending === undefined || pending.length === 0) {
+        const next = await reader.read();
+        if (next.done) {
+          await reader.cancel().catch(() => {});
+          return null;
+        }
+        pending = next.value;
+      }
+      const count = Math.min(buffer.length, pending.length);
+      buffer.set(pending.subarray(0, count));
+      pending = pending.subarray(count);
+      return count;
+    },
+  };
+}
+
 /**
- * The deepest nesting of JSON arrays/objects in the first `maxBytes` of `file` (brackets
+ * The deepest nesting of JSON arrays/objects in the first `maxBytes` of `source` (brackets
  * inside strings do not count); stops early once `limit` is exceeded and returns the depth
  * reached then. Reads from the file's current position.
  */
 export async function jsonNestingDepth(
-  file: { read(buffer: Uint8Array): Promise<number | null> },
+  source:
+    | { read(buffer: Uint8Array): Promise<number | null> }
+    | ReadableStreamDefaultReader<Uint8Array>,
   maxBytes: number,
   limit: number,
 ): Promise<number> {
+  const file = "releaseLock" in source ? readerAsFile(source) : source;
   const buffer = new Uint8Array(1024 * 1024);
   let depth = 0;
   let deepest = 0;

@@ -453,9 +453,13 @@ export class QueryEngine {
   }
 
   /** Checks the sandbox's read permission, then that the file is there and readable. */
-  async #checkReadable(path: string, context: string): Promise<boolean> {
+  async #checkReadable(
+    path: string,
+    context: string,
+    read: { readonly asJson?: boolean } = {},
+  ): Promise<boolean> {
     checkRead(this.sandbox, isGlob(path) ? globRoot(path) : absolutePath(path), context);
-    const stream = await checkReadableFile(path, context) === "stream";
+    const stream = await checkReadableFile(path, context, read) === "stream";
     if (stream) this.#streamInputs.add(absolutePath(path));
     return stream;
   }
@@ -1539,6 +1543,8 @@ export class QueryEngine {
         const stream = await this.#checkReadable(
           fn.firstArgument,
           `${fn.name}(${quoteLiteral(fn.firstArgument)})`,
+          // A JSON reader infers types, whatever the extension; read_text/read_blob do not.
+          { asJson: /^read_(nd)?json/i.test(fn.name) },
         );
         if (stream) readsStream = true;
       }

@@ -149,9 +149,9 @@ export class AttachmentRegistry {
     const known = new Set(sources.map((source) => source.alias.toLowerCase()));
     let others: RegisteredSource[] = [];
     try {
-      if (!Deno.statSync(this.path).isFile) {
-        throw new Error(`the source registry ${this.path} is not a regular file; not saved`);
-      }
+      // A FIFO or device in the registry's place: loading warned once; sources are not saved,
+      // as with --no-restore.
+      if (!Deno.statSync(this.path).isFile) return;
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
