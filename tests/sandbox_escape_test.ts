@@ -998,54 +998,40 @@ const CATEGORIES: readonly Category[] = [
 // ---- what is expected -------------------------------------------------------------------------
 
 /**
- * Escapes the kernel layer cannot stop, by design of a path-based sandbox: a hard link inside
- * the writable directory to a file outside it (made beforehand by someone allowed to write
- * there) is the same file, so writing in place through it changes the file outside.
+ * Escapes the kernel layer cannot stop: none. (A hard link inside the writable directory to a
+ * file outside it is the same file, which a path-based sandbox cannot see; Noctra refuses to
+ * write a target that has more than one link, in both layers.)
  */
-const KERNEL_ESCAPES: readonly string[] = ["paths/write-through-hard-link"];
+const KERNEL_ESCAPES: readonly string[] = [];
 
 /**
  * Attempts that complete without an error in both layers and without escaping:
  * - DuckDB lets SQL list its own (private, empty) temporary directory;
- * - EXPORT replaces a hard-linked target by a new file instead of writing through it;
  * - the COPY stays inside a comment for DuckDB and Noctra alike (nested block comments; U+2028
- *   and U+0085 do not end a `--` comment);
- * - a piped script with a NUL: DuckDB reads the statement after it as empty and runs nothing.
+ *   and U+0085 do not end a `--` comment).
  */
 const NOT_REFUSED: readonly string[] = [
   "lexer/line-separator",
   "lexer/nested-comment",
   "lexer/next-line",
-  "rql/export-over-hard-link",
-  "rql/nul-in-piped-script",
   "temp/glob-temp-directory",
   "temp/glob-temp-variable",
 ];
 
 /**
- * What escapes with the DuckDB layer and Noctra's checks alone (no kernel layer):
- * - writes into the read-only directory that DuckDB cannot tell from reading (its
- *   `allowed_directories` is one list for both) and that Noctra's messages do not recognise:
- *   raw COPY with `FILENAME_PATTERN '../…'`, `EXPLAIN (ANALYZE …) COPY`, `EXPORT DATABASE name TO`,
- *   `ATTACH IF NOT EXISTS … (READ_ONLY false)`, `PRAGMA profiling_output`/`profile_output`,
- *   `CALL enable_logging(storage = 'file', …)`;
- * - SQLite-native paths given as expressions (`--engine sqlite`): SQLite is not confined by
- *   DuckDB at all, so these write **outside** both directories — `ATTACH ('…') AS y`,
- *   `ATTACH replace(…)`, `ATTACH char(47) || …`, `VACUUM base INTO lower('../OUTSIDE/…')`;
- * - the hard link above.
+ * What escapes with the DuckDB layer and Noctra's checks alone (no kernel layer): writes into
+ * the read-only directory that DuckDB cannot tell from reading (its `allowed_directories` is one
+ * list for both) and that Noctra's messages do not recognise — raw COPY with
+ * `FILENAME_PATTERN '../…'`, `EXPLAIN (ANALYZE …) COPY`, `EXPORT DATABASE name TO`,
+ * `ATTACH IF NOT EXISTS … (READ_ONLY false)`, `PRAGMA profiling_output`/`profile_output`,
+ * `CALL enable_logging(storage = 'file', …)`. Nothing escapes outside both directories: SQLite
+ * paths given as expressions are refused under the sandbox (write the path as a literal).
  */
 const DUCKDB_ONLY_ESCAPES: readonly string[] = [
-  "paths/write-through-hard-link",
-  "sbx-sqlite/attach-parenthesized",
-  "sbx-sqlite/vacuum-into-lower",
   "set/enable-logging-file-ro",
   "set/enable-logging-storage-config",
   "set/pragma-profile-output-alias",
   "set/pragma-profiling-output-ro",
-  "sqlite/attach-char",
-  "sqlite/attach-dotdot",
-  "sqlite/attach-parenthesized",
-  "sqlite/attach-replace",
   "stmt/attach-if-not-exists-ro",
   "stmt/copy-partition-pattern-ro",
   "stmt/copy-per-thread-pattern",

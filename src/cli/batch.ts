@@ -32,6 +32,16 @@ export async function runScript(
   continueOnError: boolean,
   stopped: () => boolean = () => false,
 ): Promise<number> {
+  const nul = script.text.indexOf("\0");
+  if (nul >= 0) {
+    // DuckDB stops reading SQL text at a NUL: the statements after it would silently not run.
+    printError(
+      `${script.name}:${
+        lineOf(script.text, nul)
+      }: the script holds a NUL byte, where DuckDB stops reading SQL, so what follows it would not run; remove it`,
+    );
+    return EXIT_STATEMENT_FAILED;
+  }
   let statements;
   try {
     statements = splitStatements(script.text);

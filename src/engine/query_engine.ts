@@ -528,7 +528,17 @@ export class QueryEngine {
       if (word(index) === "IF") index += 3;
       if (word(index) === "DATABASE") index++;
       const target = pathAt(index);
-      if (target === undefined || target === ":memory:") return;
+      if (target === undefined) {
+        // An expression (SQLite accepts any: ATTACH ('/x' || 'y')) names a path no message can
+        // check; under the sandbox it is refused rather than left to the kernel alone.
+        if (tokens[index] !== undefined && word(index) !== "AS") {
+          throw new NoctraError(
+            `ATTACH: permission denied: the file sandbox is on and this ATTACH names its file with an expression; write the path as a string literal`,
+          );
+        }
+        return;
+      }
+      if (target === ":memory:") return;
       const readOnly = tokens.slice(index).some((token) =>
         token.kind === "word" && token.value.toUpperCase() === "READ_ONLY"
       );
@@ -543,6 +553,10 @@ export class QueryEngine {
     }
     const into = verb === "COPY" ? "TO" : verb === "VACUUM" ? "INTO" : "";
     if (into === "") return;
+    // COPY FROM DATABASE a TO b copies between attached databases: no file is named.
+    if (verb === "COPY" && word(position + 1) === "FROM" && word(position + 2) === "DATABASE") {
+      return;
+    }
     let depth = 0;
     for (let index = position + 1; index < tokens.length; index++) {
       const text = tokens[index]!.text;
@@ -551,6 +565,11 @@ export class QueryEngine {
       else if (depth === 0 && word(index) === into) {
         const target = pathAt(index + 1);
         if (target !== undefined) checkWrite(this.sandbox, target, `${verb} … ${into} '${target}'`);
+        else if (tokens[index + 1] !== undefined) {
+          throw new NoctraError(
+            `${verb} … ${into}: permission denied: the file sandbox is on and the target is an expression; write the path as a string literal (or a #variable)`,
+          );
+        }
         return;
       }
     }

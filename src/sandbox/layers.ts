@@ -93,7 +93,8 @@ export async function enterSandbox(
           Deno.build.os === "linux" ? ": Landlock unavailable" : ""
         }): DuckDB's own confinement and Noctra's checks apply, see docs/SECURITY.md`,
     );
-    return { kind: "run", policy, layer, tempDirectory: makeTempDirectory() };
+    // The session makes (and removes) its own private temporary directory.
+    return { kind: "run", policy, layer, tempDirectory: undefined };
   }
   const missing = missingPermissions();
   if (missing.length > 0) {
@@ -102,12 +103,15 @@ export async function enterSandbox(
         missing.join(", ")
       } to start Noctra again inside it; running with DuckDB's own confinement only — run with -A and confine with --allow-read/--allow-write/--sandbox`,
     );
-    return { kind: "run", policy, layer: "duckdb-only", tempDirectory: makeTempDirectory() };
+    return { kind: "run", policy, layer: "duckdb-only", tempDirectory: undefined };
   }
   const temp = makeTempDirectory();
   if (temp === undefined) {
     throw new NoctraError("cannot create a private temporary directory for DuckDB");
   }
+  // Once confined, this process may no longer remove the directory it made: a helper started
+  // before the restriction removes it when this process ends (its end of the pipe closes).
+  const reaper = startReaper(temp);
   const env = {
     [SANDBOX_POLICY_ENV]: JSON.stringify(policy),
     [SANDBOX_TEMP_ENV]: temp,
@@ -128,9 +132,28 @@ export async function enterSandbox(
     };
     return { kind: "exited", code: await runSeatbeltChild(widened, temp, argv, env) };
   } finally {
-    try {
-      Deno.removeSync(temp, { recursive: true });
-    } catch { /* the child may have removed it, or left files DuckDB still held */ }
+    await reaper?.close().catch(() => {});
+  }
+}
+
+/**
+ * Starts `/bin/sh` waiting on a pipe from this process and then removing `directory`; returns
+ * the pipe's writer (closing it, or this process ending, triggers the removal), or undefined
+ * where no shell can be started — the empty directory is then left in the system's temporary
+ * directory.
+ */
+function startReaper(directory: string): WritableStreamDefaultWriter<Uint8Array> | undefined {
+  try {
+    const child = new Deno.Command("/bin/sh", {
+      args: ["-c", 'cat >/dev/null; rm -rf -- "$0"', directory],
+      stdin: "piped",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    child.unref();
+    return child.stdin.getWriter();
+  } catch {
+    return undefined;
   }
 }
 

@@ -216,6 +216,17 @@ export function checkWrite(policy: SandboxPolicy, rawPath: string, context: stri
   if (!isSandboxed(policy) || skipChecks()) return;
   // A remote target (s3://…) is checked as what it is not: a local path, which is refused.
   const path = localPathOf(rawPath) ?? resolve(rawPath);
+  try {
+    const info = Deno.statSync(path);
+    if (info.isFile && (info.nlink ?? 1) > 1) {
+      // A path-based sandbox cannot see that the same file is also reachable elsewhere.
+      throw new NoctraError(
+        `${context}: permission denied: ${path} has ${info.nlink} hard links, so writing it would change a file that may lie outside the directories Noctra may write; remove the link first`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof NoctraError) throw error;
+  }
   if (!inside(path, policy.write)) {
     throw new NoctraError(
       `${context}: permission denied: ${
@@ -234,11 +245,18 @@ export function checkWrite(policy: SandboxPolicy, rawPath: string, context: stri
  */
 export function localPathOf(path: string): string | undefined {
   if (/^file:/i.test(path)) {
-    try {
-      return fileURLToPath(new URL(path.replace(/^file:(?!\/\/)/i, "file:///" + Deno.cwd() + "/")));
-    } catch {
-      return path.replace(/^file:(\/\/)?/i, "");
+    // SQLite and DuckDB URI forms: file:///abs, file://host/abs, file:/abs, file:relative —
+    // with ?query and #fragment (mode=ro, …) not part of the path.
+    const bare = path.replace(/[?#].*$/s, "");
+    if (/^file:\/\//i.test(bare)) {
+      try {
+        return fileURLToPath(new URL(bare));
+      } catch {
+        return bare.replace(/^file:\/\/[^/]*/i, "");
+      }
     }
+    const rest = decodeURIComponentSafe(bare.slice("file:".length));
+    return isAbsolute(rest) ? rest : resolve(rest);
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return undefined;
   if (path === "~" || path.startsWith("~/")) {
@@ -251,6 +269,15 @@ export function localPathOf(path: string): string | undefined {
     if (home !== undefined && home !== "") return home + path.slice(1);
   }
   return path;
+}
+
+/** `decodeURIComponent`, or the text unchanged when it is not valid percent-encoding. */
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
