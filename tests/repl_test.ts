@@ -21,11 +21,11 @@ class PtyRepl {
   #screen = "";
   #consumed = 0;
 
-  constructor(stateHome: string) {
-    const inner = `${Deno.execPath()} run --allow-all ${ROOT}main.ts`;
+  constructor(stateHome: string, extra = "", cwd = ROOT) {
+    const inner = `${Deno.execPath()} run --allow-all ${ROOT}main.ts ${extra}`;
     const child = new Deno.Command("script", {
       args: ["-q", "-e", "-c", inner, "/dev/null"],
-      cwd: ROOT,
+      cwd,
       stdin: "piped",
       stdout: "piped",
       stderr: "null",
@@ -129,4 +129,40 @@ Deno.test("REPL: Ctrl-C interrupts a running query and the REPL continues", asyn
   await repl.waitFor(/│ after interrupt │/);
   await repl.send("quit\n");
   strictEqual(await repl.finish(), 0);
+});
+
+Deno.test("REPL under the kernel sandbox: queries, a refused write, Ctrl-C, history, exit 0", async () => {
+  const stateHome = await Deno.makeTempDir();
+  const work = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${work}/data.csv`, "id,name\n1,alpha\n2,beta\n");
+  const outside = await Deno.makeTempDir();
+  const repl = new PtyRepl(stateHome, "--sandbox", work);
+  await repl.waitFor(/noctra> /);
+  await repl.send("SHOW CONFIG;\n");
+  await repl.waitFor(/│ sandbox\.layer +│ landlock +│/);
+  await repl.send("SELECT count(*) AS n FROM 'data.csv';\n");
+  await repl.waitFor(/│ +2 │/);
+  await repl.send(`COPY (SELECT 1) TO '${outside}/x.csv';\n`);
+  await repl.waitFor(/error: .*permission denied/);
+  await repl.send("SELECT count(*) FROM range(1000000000000) a;\n");
+  for (let attempt = 0; attempt < 40 && !/Interrupted/.test(repl.screen); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await repl.send("\x03");
+  }
+  await repl.waitFor(/error: INTERRUPT Error: Interrupted!/);
+  await repl.send("SELECT 'sandboxed and alive' AS s;\n");
+  await repl.waitFor(/│ sandboxed and alive │/);
+  await repl.send("quit\n");
+  strictEqual(await repl.finish(), 0);
+  let planted = true;
+  try {
+    await Deno.stat(`${outside}/x.csv`);
+  } catch {
+    planted = false;
+  }
+  strictEqual(planted, false);
+  match(
+    await Deno.readTextFile(`${stateHome}/noctra/history`),
+    /SELECT 'sandboxed and alive' AS s;\n/,
+  );
 });
