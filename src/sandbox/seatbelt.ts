@@ -59,6 +59,9 @@ export function seatbeltProfile(policy: SeatbeltPolicy): string {
     "(allow ipc-posix-shm)",
     // Listing and stat-ing paths reveals names, not contents; dyld and Deno need it widely.
     "(allow file-read-metadata)",
+    // The system itself: frameworks, libraries, the dyld cache, time zones, certificates.
+    '(allow file-read* (subpath "/System") (subpath "/usr") (subpath "/private/etc") ' +
+    '(subpath "/private/var/db/timezone") (subpath "/Library/Apple"))',
     '(allow file-read* file-write-data (literal "/dev/null") (literal "/dev/zero"))',
     '(allow file-read* (literal "/dev/urandom") (literal "/dev/random"))',
     '(allow file-read* file-write* file-ioctl (literal "/dev/tty") (regex #"^/dev/ttys[0-9]+$"))',
