@@ -38,6 +38,7 @@ import {
 } from "../rql/commands.ts";
 import { NoctraError } from "../errors.ts";
 import type { MessageResult, RowsResult } from "./result.ts";
+import { groupedDigits } from "../render/values.ts";
 
 /** What the engine provides to an export: its DuckDB source and a way to stream the query. */
 export interface ExportContext {
@@ -305,8 +306,8 @@ export async function runExport(
     const elapsed = performance.now() - started;
     return {
       kind: "message",
-      message: `exported ${rows.toLocaleString("en-US")} rows to ${target} (${format}, ${
-        bytes.toLocaleString("en-US")
+      message: `exported ${groupedDigits(rows)} rows to ${target} (${format}, ${
+        groupedDigits(bytes)
       } bytes, ${elapsed.toFixed(0)} ms)`,
       rowsChanged: rows,
       report: true,

@@ -23,7 +23,7 @@ import { runExport } from "./export.ts";
 /** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */
 const arrow = () => import("./arrow.ts");
 import { PARAMETER_PREFIX, type SessionVariable, VariableStore } from "../rql/variables.ts";
-import { textOf } from "../render/values.ts";
+import { groupedDigits, textOf } from "../render/values.ts";
 import {
   type Cell,
   type DelimitedCopyFormat,
@@ -1770,7 +1770,7 @@ function profileLine(elapsedMs: number, rows: number | undefined, threads: numbe
   } catch { /* not Linux, or not readable */ }
   const rowText = rows === undefined
     ? ""
-    : `, ${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"}`;
+    : `, ${groupedDigits(rows)} ${rows === 1 ? "row" : "rows"}`;
   return `profile: ${elapsedMs.toFixed(1)} ms${rowText}, ${threads} threads${peak}`;
 }
 

@@ -10,7 +10,7 @@
  */
 import type { ColumnInfo, ResultChunk, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { textFormatter } from "./values.ts";
+import { groupedDigits, textFormatter } from "./values.ts";
 import { isNumericKind, type RenderSummary, type TableOptions } from "./renderer.ts";
 
 /** Widest a column grows before its cells are cut with `…` (characters). */
@@ -146,8 +146,8 @@ export async function renderTable(
   if (layout === undefined) await start();
   const shownRows = options.maxRows > 0 ? Math.min(options.maxRows, total) : total;
   const hiddenColumns = columns.length - layout!.shown.length;
-  let footer = `${total.toLocaleString("en-US")} ${total === 1 ? "row" : "rows"}`;
-  if (shownRows < total) footer += ` (${shownRows.toLocaleString("en-US")} shown)`;
+  let footer = `${groupedDigits(total)} ${total === 1 ? "row" : "rows"}`;
+  if (shownRows < total) footer += ` (${groupedDigits(shownRows)} shown)`;
   footer += `  ${columns.length} ${columns.length === 1 ? "column" : "columns"}`;
   if (hiddenColumns > 0) footer += ` (${hiddenColumns} hidden)`;
   const inner = layout!.widths.reduce((sum, w) => sum + w + 3, -1) +

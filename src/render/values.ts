@@ -132,6 +132,25 @@ export function jsonOf(value: Cell): string {
 }
 
 /**
+ * `count` with thousands separated by commas (`12345` → `"12,345"`), as
+ * `toLocaleString("en-US")` writes it without initialising ICU (~10 ms at the first call).
+ *
+ * @example
+ * ```ts
+ * import { groupedDigits } from "./values.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(groupedDigits(1234567), "1,234,567");
+ * strictEqual(groupedDigits(-42), "-42");
+ * ```
+ */
+export function groupedDigits(count: number | bigint): string {
+  const text = String(count);
+  const sign = text.startsWith("-") ? "-" : "";
+  const digits = sign === "" ? text : text.slice(1);
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
  * Column names made unique for use as JSON keys: a repeated name gets `_1`, `_2`, … as
  * DuckDB's `deduplicatedColumnNames` does.
  */
