@@ -130,7 +130,7 @@ import {
   UTINYINT,
   UUID,
   VARCHAR,
-} from "npm:@duckdb/node-api@1.5.5-r.5";
+} from "./duckdb_api.ts";
 import {
   AsyncByteQueue,
   Binary,

@@ -18,7 +18,6 @@
  *
  * @module
  */
-// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import {
   BIGINT,
   BLOB,
@@ -29,7 +28,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
   VARCHAR,
-} from "npm:@duckdb/node-api@1.5.5-r.5";
+} from "./duckdb_api.ts";
 import type { DuckDBSource } from "./duckdb_source.ts";
 import {
   qualified,

@@ -7,7 +7,6 @@
  *
  * @module
  */
-// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import {
   type DuckDBAppender,
   type DuckDBConnection,
@@ -19,7 +18,7 @@ import {
   type DuckDBValue,
   ResultReturnType,
   StatementType,
-} from "npm:@duckdb/node-api@1.5.5-r.5";
+} from "./duckdb_api.ts";
 import type {
   Cell,
   ColumnInfo,

@@ -15,8 +15,7 @@
  *
  * @module
  */
-// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
-import { StatementType, VARCHAR } from "npm:@duckdb/node-api@1.5.5-r.5";
+import { StatementType, VARCHAR } from "./duckdb_api.ts";
 import { closeSync, constants as fsConstants, openSync } from "node:fs";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { runExport } from "./export.ts";

@@ -14,8 +14,7 @@
  *
  * @module
  */
-// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
-import { DuckDBBlobValue, DuckDBDecimalValue } from "npm:@duckdb/node-api@1.5.5-r.5";
+import { DuckDBBlobValue, DuckDBDecimalValue } from "./duckdb_api.ts";
 import type { Cell, ColumnKind } from "./result.ts";
 import { NoctraError } from "../errors.ts";
 import { textOf } from "../render/values.ts";

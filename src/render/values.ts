@@ -6,7 +6,6 @@
  *
  * @module
  */
-// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import {
   DuckDBArrayValue,
   DuckDBDecimalValue,
@@ -19,7 +18,7 @@ import {
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
   DuckDBUnionValue,
-} from "npm:@duckdb/node-api@1.5.5-r.5";
+} from "../engine/duckdb_api.ts";
 import type { Cell, ColumnKind } from "../engine/result.ts";
 
 /** Largest integer a JSON number carries exactly in JavaScript (2^53 − 1). */
