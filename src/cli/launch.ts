@@ -8,11 +8,12 @@
  */
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
-import { type CliOptions, HELP_TEXT, parseCliArgs } from "./args.ts";
+import { type CliOptions, parseCliArgs } from "./args.ts";
+import { helpOutput } from "./help.ts";
 import { describeError, EXIT_USAGE, exitCodeOf } from "../errors.ts";
 import { isSandboxed, type SandboxPolicy, sandboxPolicy } from "../sandbox/policy.ts";
 import { noctraPath } from "../session/xdg.ts";
-import { availableLayer, enterSandbox } from "../sandbox/layers.ts";
+import { enterSandbox } from "../sandbox/layers.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -28,7 +29,7 @@ export async function launch(argv: readonly string[]): Promise<number> {
     return exitCodeOf(error);
   }
   if (options.help) {
-    await writeOut(`${HELP_TEXT}\nSandbox layer on this system: ${availableLayer()}\n`);
+    await writeOut(await helpOutput());
     return 0;
   }
   if (options.version) {

@@ -16,14 +16,16 @@
  * @module
  */
 import { isSandboxed, type SandboxLayer, type SandboxPolicy } from "./policy.ts";
-import { landlockAbi, runtimeReadPaths, runtimeWritePaths } from "./landlock.ts";
+import { runtimeReadPaths, runtimeWritePaths } from "./landlock.ts";
+import { availableLayer, FORCE_LAYER_ENV } from "./available.ts";
+export { availableLayer, FORCE_LAYER_ENV };
 import {
   runSandboxedChild,
   SANDBOX_CHILD_ENV,
   sandboxedChildLayer,
   selfCommand,
 } from "./reexec.ts";
-import { seatbeltAvailable, seatbeltCommand } from "./seatbelt.ts";
+import { seatbeltCommand } from "./seatbelt.ts";
 import { NoctraError } from "../errors.ts";
 
 /** Environment variable that carries the policy to the sandboxed child (JSON). */
@@ -43,23 +45,6 @@ export type SandboxEntry =
     /** DuckDB's temporary directory under the sandbox (undefined without a sandbox). */
     readonly tempDirectory: string | undefined;
   };
-
-/** Environment variable that forces the `duckdb-only` layer (tests compare the layers). */
-export const FORCE_LAYER_ENV = "NOCTRA_SANDBOX_LAYER";
-
-/**
- * The operating-system layer available on this machine, or `duckdb-only` — also when
- * `NOCTRA_SANDBOX_LAYER=duckdb-only` asks for it (to compare the layers, or where the kernel
- * layer misbehaves).
- */
-export function availableLayer(): SandboxLayer {
-  try {
-    if (Deno.env.get(FORCE_LAYER_ENV) === "duckdb-only") return "duckdb-only";
-  } catch { /* no env access: no override */ }
-  if (landlockAbi() > 0) return "landlock";
-  if (seatbeltAvailable()) return "seatbelt";
-  return "duckdb-only";
-}
 
 /**
  * Enters the sandbox for `policy` (computed from the command line by the caller): in a child
