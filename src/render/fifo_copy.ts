@@ -24,15 +24,10 @@ export async function copyThroughFifo(
   sink: TextSink,
 ): Promise<RenderSummary | null> {
   if (result.copyTo === undefined || Deno.build.os === "windows") return null;
-  const directory = await Deno.makeTempDir({ prefix: "noctra-copy-" });
-  const fifo = `${directory}/result.${format}`;
+  const fifo = await sessionFifo();
+  if (fifo === null) return null; // no mkfifo (or no permission to run it): render chunks
+  const release = await takeFifo();
   try {
-    try {
-      const made = await new Deno.Command("mkfifo", { args: ["-m", "600", fifo] }).output();
-      if (!made.success) return null;
-    } catch {
-      return null; // no mkfifo (or no permission to run it): render chunks
-    }
     const copy = result.copyTo(fifo, format);
     let readerOpened = false;
     // If DuckDB fails before it opens the pipe, the reader's open would wait forever: open the
@@ -67,6 +62,49 @@ export async function copyThroughFifo(
     }
     return { rows: await copy };
   } finally {
-    await Deno.remove(directory, { recursive: true }).catch(() => {});
+    release();
   }
+}
+
+/**
+ * The process's one named pipe (in a private temporary directory, removed when the process
+ * exits), made on first use: spawning `mkfifo` and making a directory for every statement cost
+ * ~2 ms each. Null where no pipe can be made.
+ */
+function sessionFifo(): Promise<string | null> {
+  fifoPath ??= (async () => {
+    let directory: string;
+    try {
+      directory = await Deno.makeTempDir({ prefix: "noctra-copy-" });
+    } catch {
+      return null;
+    }
+    const fifo = `${directory}/result`;
+    try {
+      const made = await new Deno.Command("mkfifo", { args: ["-m", "600", fifo] }).output();
+      if (!made.success) throw new Error("mkfifo failed");
+    } catch {
+      await Deno.remove(directory, { recursive: true }).catch(() => {});
+      return null;
+    }
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(directory, { recursive: true });
+      } catch { /* already gone */ }
+    });
+    return fifo;
+  })();
+  return fifoPath;
+}
+
+let fifoPath: Promise<string | null> | undefined;
+let fifoQueue: Promise<void> = Promise.resolve();
+
+/** Waits until no other copy uses the pipe; returns the function that hands it on. */
+async function takeFifo(): Promise<() => void> {
+  let release!: () => void;
+  const previous = fifoQueue;
+  fifoQueue = new Promise((resolve) => release = resolve);
+  await previous;
+  return release;
 }
