@@ -192,12 +192,26 @@ export class DuckDBSource {
     return streamingRows(result, failure);
   }
 
-  async #lazyQuery(sql: string, parameters: Parameters | undefined): Promise<RowsResult> {
+  async #lazyQuery(
+    sql: string,
+    parameters: Parameters | undefined,
+  ): Promise<RowsResult | MessageResult> {
     const prepared = await this.#preparedFor(sql);
     bindParameters(prepared, parameters);
     const nextGeneration = () => ++this.#statementsStarted;
     let generation = nextGeneration();
     const failure = (rows: number) => this.#streamFailure(sql, parameters, rows, generation);
+    if (prepared.statementType !== StatementType.SELECT) {
+      // Not a query after all (the caller guessed from the first word): it runs now.
+      const result = await prepared.stream();
+      if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
+        const changed = await finishChangeResult(result, failure);
+        return changed === undefined
+          ? { kind: "message", message: "" }
+          : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
+      }
+      return streamingRows(result, failure);
+    }
     const types = [];
     for (let index = 0; index < prepared.columnCount; index++) {
       types.push(prepared.columnTypeId(index));
