@@ -15,6 +15,7 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { DatabaseSync } from "node:sqlite";
 import { type Table, tableFromIPC, Type } from "apache-arrow";
+import { Pty } from "./_pty.ts";
 
 /** One canonical cell. */
 export type Canon = string | null;
@@ -483,80 +484,10 @@ export async function readBack(sql: string): Promise<Rows> {
   });
 }
 
-/** Terminal control sequences (cursor moves, colours) that readline writes. */
-// deno-lint-ignore no-control-regex
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/**
- * The REPL on a real pseudo-terminal (util-linux `script`), driven expect-style: `send` types
- * text, `waitFor` blocks until the screen (control sequences and CRs removed) shows a pattern
- * after the last match.
- */
-export class PtyRepl {
-  readonly #child: Deno.ChildProcess;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #done: Promise<void>;
-  #screen = "";
-  #consumed = 0;
-
-  constructor(root: string, cwd: string, args: readonly string[] = []) {
-    const inner = [Deno.execPath(), "run", "--allow-all", `${root}main.ts`, ...args].join(" ");
-    const child = new Deno.Command("script", {
-      args: ["-q", "-e", "-c", inner, "/dev/null"],
-      cwd,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-      env: {
-        NO_COLOR: "1",
-        XDG_STATE_HOME: Deno.makeTempDirSync({ prefix: "noctra-state-" }),
-        TERM: "dumb",
-      },
-    }).spawn();
-    this.#child = child;
-    this.#writer = child.stdin.getWriter();
-    const decoder = new TextDecoder();
-    this.#done = (async () => {
-      for await (const bytes of child.stdout) {
-        const text = decoder.decode(bytes, { stream: true });
-        this.#screen += text.replace(ANSI_ESCAPE, "").replaceAll("\r", "");
-      }
-    })();
-  }
-
-  /** Everything shown so far. */
-  get screen(): string {
-    return this.#screen;
-  }
-
-  /** Types `text`. */
-  async send(text: string): Promise<void> {
-    await this.#writer.write(new TextEncoder().encode(text));
-  }
-
-  /** Waits (up to `timeoutMs`) for `pattern` after what earlier waits matched. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const rest = this.#screen.slice(this.#consumed);
-      const found = pattern.exec(rest);
-      if (found) {
-        this.#consumed += found.index + found[0].length;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${pattern}; screen ends:\n${this.#screen.slice(-2000)}`);
-  }
-
-  /** Closes stdin and waits for the exit code (kills the REPL after `timeoutMs`). */
-  async finish(timeoutMs = 20_000): Promise<number> {
-    await this.#writer.close().catch(() => {});
-    const timer = setTimeout(() => this.#child.kill("SIGKILL"), timeoutMs);
-    const status = await this.#child.status;
-    clearTimeout(timer);
-    await this.#done;
-    return status.code;
+/** The REPL on a pseudo-terminal started in `cwd` (tests/_pty.ts). */
+export class PtyRepl extends Pty {
+  constructor(_root: string, cwd: string, args: readonly string[] = []) {
+    super({ cwd, args });
   }
 }
 

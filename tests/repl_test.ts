@@ -4,75 +4,16 @@
  * prompts, multi-line statements, meta-commands, errors that do not end the session, history.
  */
 import { match, strictEqual } from "node:assert/strict";
-import { ROOT } from "./_cli.ts";
+import { Pty } from "./_pty.ts";
 
-/** Terminal control sequences (cursor moves, colours) that readline writes. */
-// deno-lint-ignore no-control-regex
-const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
-
-/**
- * A REPL on a pseudo-terminal, driven expect-style: `send` types text, `waitFor` blocks until
- * the screen (control sequences and CRs removed) shows a pattern after the last match.
- */
-class PtyRepl {
-  readonly #child: Deno.ChildProcess;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #done: Promise<void>;
-  #screen = "";
-  #consumed = 0;
-
-  constructor(stateHome: string, extra = "", cwd = ROOT) {
-    const inner = `${Deno.execPath()} run --allow-all ${ROOT}main.ts ${extra}`;
-    const child = new Deno.Command("script", {
-      args: ["-q", "-e", "-c", inner, "/dev/null"],
-      cwd,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-      env: { NO_COLOR: "1", XDG_STATE_HOME: stateHome, TERM: "dumb" },
-    }).spawn();
-    this.#child = child;
-    this.#writer = child.stdin.getWriter();
-    const decoder = new TextDecoder();
-    this.#done = (async () => {
-      for await (const bytes of child.stdout) {
-        const text = decoder.decode(bytes, { stream: true });
-        this.#screen += text.replace(ANSI_ESCAPE, "").replaceAll("\r", "");
-      }
-    })();
-  }
-
-  get screen(): string {
-    return this.#screen;
-  }
-
-  async send(text: string): Promise<void> {
-    await this.#writer.write(new TextEncoder().encode(text));
-  }
-
-  /** Waits (up to `timeoutMs`) for `pattern` to appear after what earlier waits matched. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const rest = this.#screen.slice(this.#consumed);
-      const found = pattern.exec(rest);
-      if (found) {
-        this.#consumed += found.index + found[0].length;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${pattern}; screen:\n${this.#screen}`);
-  }
-
-  /** Closes stdin and waits for the exit code (kills the REPL after `timeoutMs`). */
-  async finish(timeoutMs = 20_000): Promise<number> {
-    await this.#writer.close().catch(() => {});
-    const timer = setTimeout(() => this.#child.kill("SIGKILL"), timeoutMs);
-    const status = await this.#child.status;
-    clearTimeout(timer);
-    await this.#done;
-    return status.code;
+/** The REPL on a pseudo-terminal with `stateHome`, extra arguments and a working directory. */
+class PtyRepl extends Pty {
+  constructor(stateHome: string, extra = "", cwd?: string) {
+    super({
+      stateHome,
+      args: extra === "" ? [] : extra.split(" "),
+      ...(cwd === undefined ? {} : { cwd }),
+    });
   }
 }
 

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { OUTPUT_FORMATS } from "../render/renderer.ts";
+import { OUTPUT_FORMATS } from "../render/formats.ts";
+import { editDistance } from "../edit_distance.ts";
 
 /** A configuration value. */
 export type ConfigValue = string | number | boolean;
@@ -172,20 +173,4 @@ export function closestKey(key: string): string {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -24,6 +24,7 @@ import { NoctraError } from "../errors.ts";
 import { quoteLiteral } from "../sql_text.ts";
 import { significantTokens, type Token } from "../rql/lexer.ts";
 import type { ReaderOption } from "../rql/commands.ts";
+import { editDistance } from "../edit_distance.ts";
 
 /** The file kinds Noctra reads; the reader is chosen by extension. */
 export type FileKind = "csv" | "tsv" | "json" | "ndjson" | "parquet" | "arrow";
@@ -453,22 +454,6 @@ function closestName(name: string, names: readonly string[]): string | undefined
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**
