@@ -514,6 +514,20 @@ export class QueryEngine {
       } else break;
     }
     const verb = word(position);
+    // DuckDB's file log: a log directory the sandbox refuses makes DuckDB's log writer throw
+    // from a destructor at exit, which aborts the process (measured: exit 134).
+    const names = new Set(
+      tokens.filter((token) => token.kind === "word").map((token) => token.value.toLowerCase()),
+    );
+    if (
+      names.has("enable_logging") &&
+      (names.has("storage_path") || names.has("storage_config") ||
+        tokens.some((token) => token.kind === "string" && token.value.toLowerCase() === "file"))
+    ) {
+      throw new NoctraError(
+        "enable_logging to a file: permission denied: the file sandbox is on and DuckDB's log files cannot be written under it; log to memory (CALL enable_logging()) and read duckdb_logs",
+      );
+    }
     if (verb === "SET" || verb === "RESET") {
       const name = (tokens[position + 1]?.value ?? "").toLowerCase();
       if (
