@@ -18,7 +18,6 @@
 import { isSandboxed, type SandboxLayer, type SandboxPolicy } from "./policy.ts";
 import { runtimeReadPaths, runtimeWritePaths } from "./landlock.ts";
 import { availableLayer, FORCE_LAYER_ENV } from "./available.ts";
-export { availableLayer, FORCE_LAYER_ENV };
 import {
   runSandboxedChild,
   SANDBOX_CHILD_ENV,
@@ -27,6 +26,8 @@ import {
 } from "./reexec.ts";
 import { seatbeltCommand } from "./seatbelt.ts";
 import { NoctraError } from "../errors.ts";
+
+export { availableLayer, FORCE_LAYER_ENV };
 
 /** Environment variable that carries the policy to the sandboxed child (JSON). */
 export const SANDBOX_POLICY_ENV = "NOCTRA_SANDBOX_POLICY";
