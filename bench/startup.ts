@@ -1,0 +1,132 @@
+/**
+ * Start-up, layer by layer: what an empty `deno run` costs, what loading DuckDB's binding costs
+ * (the package as published, and bundled into one module as Noctra loads it), and Noctra's
+ * `--version`, `--help` and `-c "SELECT 1"`, beside the DuckDB CLI — interleaved run by run.
+ * The floor for any Deno program that runs DuckDB is the "raw bundle" row; the rest is Noctra's.
+ * Writes its section of docs/BENCHMARKS.md.
+ *
+ * Flags: `--reps N` (default 15), `--no-write`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import {
+  median,
+  replaceSection,
+  runMeasured,
+  type RunSpec,
+  shellQuote,
+  textTable,
+} from "./_measure.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const DOC = `${ROOT}docs/BENCHMARKS.md`;
+const START = "<!-- bench:startup:start -->";
+const END = "<!-- bench:startup:end -->";
+const DUCKDB_CLI = fileURLToPath(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { reps: { type: "string" }, "no-write": { type: "boolean" } },
+});
+const reps = Number(values.reps ?? 15);
+
+const work = await Deno.makeTempDir({ prefix: "noctra-bench-startup-" });
+const state = await Deno.makeTempDir({ prefix: "noctra-bench-state-" });
+await Deno.writeTextFile(`${work}/empty.ts`, "");
+const raw = (module: string) =>
+  `const m = await import(${JSON.stringify(module)}); const api = m.default ?? m;` +
+  `const db = await api.DuckDBInstance.create(":memory:"); const c = await db.connect();` +
+  `const r = await c.runAndReadAll("SELECT 1"); console.log(String(r.getRows()[0][0]));`;
+await Deno.writeTextFile(`${work}/raw_package.ts`, raw("npm:@duckdb/node-api@1.5.5-r.5"));
+await Deno.writeTextFile(`${work}/raw_bundle.ts`, raw(`${ROOT}vendor/duckdb-node-api.mjs`));
+
+const deno = (args: string[]): RunSpec => ({
+  command: Deno.execPath(),
+  args: ["run", "-A", ...args],
+  cwd: work,
+  stdout: "capture",
+  env: { XDG_STATE_HOME: state, NO_COLOR: "1" },
+});
+const cases: { name: string; spec: RunSpec }[] = [
+  { name: "deno run (empty script)", spec: deno([`${work}/empty.ts`]) },
+  { name: "noctra --version", spec: deno([`${ROOT}main.ts`, "--version"]) },
+  { name: "noctra --help", spec: deno([`${ROOT}main.ts`, "--help"]) },
+  { name: "raw @duckdb/node-api package, SELECT 1", spec: deno([`${work}/raw_package.ts`]) },
+  { name: "raw bundled node-api, SELECT 1", spec: deno([`${work}/raw_bundle.ts`]) },
+  {
+    name: "noctra -c 'SELECT 1'",
+    spec: deno([`${ROOT}main.ts`, "--no-restore", "-c", "SELECT 1"]),
+  },
+];
+let cli = false;
+try {
+  cli = Deno.statSync(DUCKDB_CLI).isFile;
+} catch { /* not in this checkout */ }
+if (cli) {
+  cases.push({
+    name: "duckdb -c 'SELECT 1'",
+    spec: { command: DUCKDB_CLI, args: ["-c", "SELECT 1"], cwd: ROOT, stdout: "capture" },
+  });
+}
+
+const times = new Map<string, number[]>(cases.map((entry) => [entry.name, []]));
+for (const entry of cases) await runMeasured(entry.spec); // warm caches
+for (let rep = 0; rep < reps; rep++) {
+  for (const entry of cases) {
+    const run = await runMeasured(entry.spec);
+    if (run.exitCode !== 0) throw new Error(`${entry.name} failed: ${run.stderr}`);
+    times.get(entry.name)!.push(run.wallMs);
+  }
+}
+const medianOf = (name: string) => median(times.get(name)!);
+const empty = medianOf(cases[0]!.name);
+const floor = medianOf("raw bundled node-api, SELECT 1");
+const duckdb = cli ? medianOf("duckdb -c 'SELECT 1'") : undefined;
+const rows = cases.map((entry) => {
+  const list = times.get(entry.name)!;
+  const value = median(list);
+  return [
+    entry.name,
+    `${Math.min(...list).toFixed(0)} ms`,
+    `${value.toFixed(0)} ms`,
+    `${Math.max(...list).toFixed(0)} ms`,
+    `${(value / empty).toFixed(2)}×`,
+    `${(value / floor).toFixed(2)}×`,
+    duckdb === undefined ? "" : `${(value / duckdb).toFixed(2)}×`,
+  ];
+});
+const table = textTable(
+  ["command", "min", "median", "max", "vs empty deno", "vs raw bundle", "vs duckdb CLI"],
+  rows,
+);
+console.log(table);
+
+const commands = cases.map((entry) =>
+  `${shellQuote(entry.spec.command)} ${entry.spec.args.map(shellQuote).join(" ")}`
+);
+const section = `${START}
+## Start-up, layer by layer (issue 10)
+
+\`deno run --allow-all bench/startup.ts --reps ${reps}\`, ${
+  new Date().toISOString()
+}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}. Each command ran ${reps} times, interleaved, after one warm-up run each; wall time from spawn to exit. "raw bundled node-api" is the floor for a Deno program that runs a DuckDB query: Deno's start, Node compatibility and the native binding (\`@duckdb/node-bindings\`, which loads \`libduckdb\`), the bundled API, an in-memory instance and one query; Noctra answers \`--version\` and \`--help\` without loading DuckDB.
+
+\`\`\`
+${table}
+\`\`\`
+
+Commands:
+
+\`\`\`
+${commands.join("\n")}
+\`\`\`
+${END}`;
+if (!values["no-write"]) {
+  const text = await Deno.readTextFile(DOC);
+  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
+  console.log(`wrote ${DOC}`);
+}
+await Deno.remove(work, { recursive: true });
+await Deno.remove(state, { recursive: true });
