@@ -700,3 +700,10 @@ Deno.test("a remote path fails quickly with one line about httpfs and network ac
   );
   ok(elapsed < 30_000, `took ${elapsed.toFixed(0)} ms`);
 });
+
+Deno.test("--config /dev/null is an empty configuration (a character device, not a FIFO)", async () => {
+  const run = await runNoctra(["--config", "/dev/null", "--format", "csv", "-c", "SELECT 1 AS ok"]);
+  strictEqual(run.stderr, "");
+  strictEqual(run.code, 0);
+  strictEqual(run.stdout, "ok\n1\n");
+});

@@ -77,10 +77,11 @@ export class Config {
       let text: string | undefined;
       try {
         // Opening a FIFO waits for a writer, possibly forever: only regular files are read.
+        // /dev/null (an empty configuration) is a character device and fine.
         const info = Deno.statSync(path);
-        if (!info.isFile && !info.isDirectory) {
+        if (info.isFifo || info.isSocket) {
           throw new ConfigError(
-            `config ${path}: not a regular file (a FIFO, socket or device); pass a regular TOML file`,
+            `config ${path}: a FIFO or socket, not a file; pass a regular TOML file (or /dev/null for none)`,
           );
         }
         text = Deno.readTextFileSync(path);
