@@ -1042,3 +1042,40 @@ Deno.test("DuckDB-side statements that read SQLite tables finish and see the row
 Deno.test("the committed fixtures/airports.sqlite is unchanged", async () => {
   strictEqual(await sha256(FIXTURE_DB), FIXTURE_DB_SHA256);
 });
+
+Deno.test("a cached bridged table holds the columns queries asked for; a query needing another column copies again, right", async () => {
+  const { db } = await copyOfAirports();
+  await sqlite3(
+    db,
+    "CREATE TABLE wide (id INTEGER PRIMARY KEY, origin TEXT NOT NULL, miles INTEGER NOT NULL);\n" +
+      "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) " +
+      "INSERT INTO wide SELECT i, CASE i % 2 WHEN 0 THEN 'SEA' ELSE 'ATL' END, i % 100 FROM s;\n",
+  );
+  const byOrigin = `SELECT count(*) AS n FROM w.wide x JOIN ${FLIGHTS} f ` +
+    "ON f.origin = x.origin AND f.destination = 'DEN'";
+  const byMiles = `SELECT sum(x.miles) AS m FROM w.wide x JOIN ${FLIGHTS} f ` +
+    "ON f.origin = x.origin AND f.destination = 'DEN'";
+  const stdout = await okRun(csv(
+    `ATTACH '${db}' AS w (TYPE SQLITE, READ_ONLY)`,
+    byOrigin, // copies id? no: origin only (the join key)
+    byMiles, // needs miles too: copies origin and miles
+    byOrigin, // covered by the cache
+    "SELECT count(*) AS n, count(origin) AS o, count(miles) AS m FROM w.wide x, range(1)",
+  ));
+  // Each origin has 10,000 rows; each (origin, DEN) route is one flights row.
+  const expectedMiles = await sqlite3(
+    db,
+    "SELECT sum(miles) FROM wide WHERE origin IN ('SEA', 'ATL');",
+  );
+  deepStrictEqual(stdout.split("\n"), [
+    "n",
+    "20000",
+    "m",
+    expectedMiles.trim(),
+    "n",
+    "20000",
+    "n,o,m",
+    "20000,20000,20000",
+    "",
+  ]);
+});

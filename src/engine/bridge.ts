@@ -75,6 +75,16 @@ interface CacheState {
   readonly signature: string;
   readonly rows: number;
   readonly loadedAt: number;
+  /** The columns copied (lower-case names), or every column; the others hold NULLs. */
+  readonly columns: ReadonlySet<string> | "all";
+}
+
+/** True when `loaded` holds every column of `wanted`. */
+function covers(loaded: ReadonlySet<string> | "all", wanted: ReadonlySet<string> | "all"): boolean {
+  if (loaded === "all") return true;
+  if (wanted === "all") return false;
+  for (const name of wanted) if (!loaded.has(name)) return false;
+  return true;
 }
 
 /** What a load did, for timing and tests. */
@@ -160,21 +170,28 @@ export class Bridge {
     }
     const key = cacheKey(source.alias, table);
     const signature = source.dataSignature();
+    const requested: ReadonlySet<string> | "all" = request.columns === "all"
+      ? "all"
+      : new Set(request.columns.map((name) => name.toLowerCase()));
     const cached = this.#cache.get(key);
-    if (cached !== undefined && cached.signature === signature) {
-      return { rows: cached.rows, cached: true };
+    const current = cached !== undefined && cached.signature === signature ? cached : undefined;
+    if (current !== undefined && covers(current.columns, requested)) {
+      return { rows: current.rows, cached: true };
     }
     this.#cache.delete(key);
     const columns = source.columns(table);
     const rowCount = this.#countRows(source, table);
     const materialize = rowCount >= this.#thresholdRows();
-    const wanted = materialize || request.columns === "all"
+    // A materialized table is copied whole in rows (no filters, so later queries can reuse it)
+    // but only in the columns queries asked for so far: a query that needs more copies again.
+    const loading: ReadonlySet<string> | "all" = requested === "all" || current?.columns === "all"
+      ? "all"
+      : materialize && current !== undefined
+      ? new Set([...current.columns, ...requested])
+      : requested;
+    const wanted = loading === "all"
       ? columns
-      : columns.filter((column) =>
-        (request.columns as readonly string[]).some((name) =>
-          name.toLowerCase() === column.name.toLowerCase()
-        )
-      );
+      : columns.filter((column) => loading.has(column.name.toLowerCase()));
     const filters = materialize ? [] : request.filters;
     const { rows, sql, parameters } = await this.#copy(source, table, columns, wanted, filters);
     if (filters.length > 0 || rows !== rowCount) {
@@ -199,7 +216,9 @@ export class Bridge {
         `bridge of ${source.alias}.${table}: SQLite stopped after ${rows} of ${rowCount} rows without reporting why (is ${source.path} damaged?); nothing was bridged`,
       );
     }
-    if (materialize) this.#cache.set(key, { source, signature, rows, loadedAt: Date.now() });
+    if (materialize) {
+      this.#cache.set(key, { source, signature, rows, loadedAt: Date.now(), columns: loading });
+    }
     return { rows, cached: false };
   }
 
