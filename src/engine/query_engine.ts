@@ -319,8 +319,7 @@ export class QueryEngine {
     if (transaction !== null) return this.#runTransaction(transaction, sql);
     if (this.#sqlite.size === 0 && this.strategy !== "sqlite") {
       // No attachments: everything is DuckDB's. DuckDB's parse tree (a round trip of ~0.8 ms)
-      // is asked only when the statement could name a file: files are named by string literals
-      // or quoted identifiers.
+      // is asked only when the statement could name a file (see namesNoFile).
       const relations = namesNoFile(sql)
         ? (startsLikeQuery(sql) ? NO_RELATIONS : null)
         : await this.#relations(sql);
@@ -1732,15 +1731,19 @@ function nameVariableColumns(result: StatementResult, variables: VariableStore):
 const NO_RELATIONS: StatementRelations = { tables: [], tableFunctions: [] };
 
 /**
- * True when `sql` has no string literal, dollar-quoted string or quoted identifier, so it can
- * name no file (replacement scans and reader functions take their paths as strings, or as
- * quoted identifiers for `FROM "data.csv"`). False when it does, or does not lex.
+ * True when `sql` can name no file, so DuckDB's parse tree (whose file list drives Noctra's
+ * checks and the thread policy) is not needed: it calls no file-reading table function, and
+ * none of its string literals, dollar-quoted strings or quoted identifiers looks like a path
+ * (replacement scans such as `FROM 'a.csv'` or `FROM "data/x"` need a `.`, a `/`, a `\`, a
+ * `~` or a glob character). `'WA'` or `"Species"` names no file. False when it does, or does
+ * not lex. A shortcut for speed only: the kernel and DuckDB still confine whatever runs.
  */
 function namesNoFile(sql: string): boolean {
   try {
     return !significantTokens(sql).some((token) =>
-      token.kind === "string" || token.kind === "dollar_string" ||
-      token.kind === "quoted_identifier"
+      (token.kind === "word" && FILE_READING_FUNCTIONS.has(token.value.toLowerCase())) ||
+      ((token.kind === "string" || token.kind === "dollar_string" ||
+        token.kind === "quoted_identifier") && /[./\\~*?[]/.test(token.value))
     );
   } catch {
     return false;
