@@ -16,6 +16,7 @@ import {
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
+  type DuckDBVector,
   ResultReturnType,
   StatementType,
 } from "./duckdb_api.ts";
@@ -550,11 +551,21 @@ function streamingRows(result: DuckDBResult, failure: StreamFailure): RowsResult
           return;
         }
         delivered += chunk.rowCount;
-        const vectors = [];
-        for (let index = 0; index < chunk.columnCount; index++) {
-          vectors.push(chunk.getColumnVector(index));
-        }
-        yield { rowCount: chunk.rowCount, columns: vectors };
+        // Reading a vector converts its values; a consumer that only counts rows (a table past
+        // its shown rows) never asks for them.
+        let vectors: DuckDBVector[] | undefined;
+        yield {
+          rowCount: chunk.rowCount,
+          get columns() {
+            if (vectors === undefined) {
+              vectors = [];
+              for (let index = 0; index < chunk.columnCount; index++) {
+                vectors.push(chunk.getColumnVector(index));
+              }
+            }
+            return vectors;
+          },
+        };
       }
     },
   };

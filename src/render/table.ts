@@ -133,6 +133,10 @@ export async function renderTable(
   };
 
   for await (const chunk of result.chunks()) {
+    if (layout !== undefined && options.maxRows > 0) {
+      total += chunk.rowCount; // past the shown rows: only counted, values never read
+      continue;
+    }
     for (let row = 0; row < chunk.rowCount; row++) {
       total++;
       if (layout === undefined) {
