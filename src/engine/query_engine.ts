@@ -415,6 +415,10 @@ export class QueryEngine {
       await finish(result.rowsChanged);
       return result;
     }
+    if (threads === performance.baseThreads && !profiling && remote.length === 0) {
+      // Nothing to restore or report when the result ends: no wrapper around every chunk.
+      return result;
+    }
     const inner = result;
     let settled = false;
     const settle = async (rows: number) => {
