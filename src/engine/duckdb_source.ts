@@ -16,7 +16,6 @@ import {
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
-  type DuckDBVector,
   ResultReturnType,
   StatementType,
 } from "./duckdb_api.ts";
@@ -551,21 +550,15 @@ function streamingRows(result: DuckDBResult, failure: StreamFailure): RowsResult
           return;
         }
         delivered += chunk.rowCount;
-        // Reading a vector converts its values; a consumer that only counts rows (a table past
-        // its shown rows) never asks for them.
-        let vectors: DuckDBVector[] | undefined;
-        yield {
-          rowCount: chunk.rowCount,
-          get columns() {
-            if (vectors === undefined) {
-              vectors = [];
-              for (let index = 0; index < chunk.columnCount; index++) {
-                vectors.push(chunk.getColumnVector(index));
-              }
-            }
-            return vectors;
-          },
-        };
+        // Vectors are read here, for every chunk, even by consumers that only count rows: the
+        // JavaScript they create is what prompts V8 to collect the chunks already read, whose
+        // native memory it cannot see (read lazily, 10M rows to a table peaked at 482 MB
+        // instead of 334 MB).
+        const vectors = [];
+        for (let index = 0; index < chunk.columnCount; index++) {
+          vectors.push(chunk.getColumnVector(index));
+        }
+        yield { rowCount: chunk.rowCount, columns: vectors };
       }
     },
   };

@@ -1,0 +1,174 @@
+/**
+ * Noctra against the DuckDB CLI on the same libduckdb (`../shared/tools/duckdb-cli/duckdb`): the
+ * same work as a user would type it into either tool, each run a fresh process, sides
+ * interleaved. Stdout is a pipe this process drains. Writes its section of docs/BENCHMARKS.md.
+ *
+ * Scenarios: `SELECT 1`; a GROUP BY over the 106 MB `flights-3m.csv` (table and csv output) and
+ * over `flights-3m.parquet`; 200 small statements from one script (table, csv, json); 10M rows
+ * as csv, as a table (40 rows shown) and as jsonl/json.
+ *
+ * Flags: `--reps N` (default 3), `--only NAME[,NAME…]`, `--no-write`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { ensureBenchData } from "./fetch_data.ts";
+import { median, replaceSection, runMeasured, type RunSpec, textTable } from "./_measure.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const DOC = `${ROOT}docs/BENCHMARKS.md`;
+const START = "<!-- bench:cli:start -->";
+const END = "<!-- bench:cli:end -->";
+const DUCKDB_CLI = fileURLToPath(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    reps: { type: "string" },
+    only: { type: "string", multiple: true },
+    "no-write": { type: "boolean" },
+  },
+});
+const reps = Number(values.reps ?? 3);
+const only = new Set((values.only ?? []).flatMap((value) => value.split(",")));
+
+try {
+  Deno.statSync(DUCKDB_CLI);
+} catch {
+  console.error(`no DuckDB CLI at ${DUCKDB_CLI}: nothing to compare`);
+  Deno.exit(1);
+}
+await ensureBenchData();
+const PARQUET = "bench/data/vega-datasets-3.2.1/package/data/flights-3m.parquet";
+const work = await Deno.makeTempDir({ prefix: "noctra-bench-cli-" });
+const state = await Deno.makeTempDir({ prefix: "noctra-bench-state-" });
+const script = `${work}/small200.sql`;
+await Deno.writeTextFile(
+  script,
+  Array.from({ length: 200 }, (_, i) => `SELECT ${i} AS i, 'x' || ${i} AS s, ${i} * 1.5 AS f;`)
+    .join("\n") + "\n",
+);
+
+const groupBy = (source: string) =>
+  `SELECT origin, count(*) AS n, avg(delay) AS d FROM '${source}' GROUP BY origin ORDER BY n DESC`;
+const TEN_MILLION =
+  "SELECT i AS id, i * 2 AS doubled, 'row-' || i AS label FROM range(10000000) t(i)";
+
+/** A scenario: the Noctra arguments and the DuckDB CLI arguments for the same work. */
+interface Scenario {
+  readonly name: string;
+  readonly noctra: string[];
+  readonly cli: string[];
+}
+const scenarios: Scenario[] = [
+  { name: "select_1", noctra: ["-c", "SELECT 1"], cli: ["-c", "SELECT 1"] },
+  {
+    name: "groupby_csv_table",
+    noctra: ["-c", groupBy("bench/data/flights-3m.csv")],
+    cli: ["-c", groupBy("bench/data/flights-3m.csv")],
+  },
+  {
+    name: "groupby_csv_csv",
+    noctra: ["--format", "csv", "-c", groupBy("bench/data/flights-3m.csv")],
+    cli: ["-csv", "-c", groupBy("bench/data/flights-3m.csv")],
+  },
+  {
+    name: "groupby_parquet_table",
+    noctra: ["-c", groupBy(PARQUET)],
+    cli: ["-c", groupBy(PARQUET)],
+  },
+  { name: "small200_table", noctra: ["-f", script], cli: ["-f", script] },
+  { name: "small200_csv", noctra: ["--format", "csv", "-f", script], cli: ["-csv", "-f", script] },
+  {
+    name: "small200_json",
+    noctra: ["--format", "json", "-f", script],
+    cli: ["-json", "-f", script],
+  },
+  {
+    name: "rows10m_csv",
+    noctra: ["--format", "csv", "-c", TEN_MILLION],
+    cli: ["-csv", "-c", TEN_MILLION],
+  },
+  { name: "rows10m_table", noctra: ["-c", TEN_MILLION], cli: ["-c", TEN_MILLION] },
+  {
+    name: "rows10m_jsonl",
+    noctra: ["--format", "jsonl", "-c", TEN_MILLION],
+    cli: ["-jsonlines", "-c", TEN_MILLION],
+  },
+  {
+    name: "rows10m_json",
+    noctra: ["--format", "json", "-c", TEN_MILLION],
+    cli: ["-json", "-c", TEN_MILLION],
+  },
+].filter((scenario) => only.size === 0 || only.has(scenario.name));
+
+const noctraSpec = (args: string[]): RunSpec => ({
+  command: Deno.execPath(),
+  args: ["run", "-A", `${ROOT}main.ts`, "--no-restore", ...args],
+  cwd: ROOT,
+  stdout: "count",
+  env: { XDG_STATE_HOME: state, NO_COLOR: "1" },
+});
+const cliSpec = (args: string[]): RunSpec => ({
+  command: DUCKDB_CLI,
+  args,
+  cwd: ROOT,
+  stdout: "count",
+});
+
+const rows: string[][] = [];
+for (const scenario of scenarios) {
+  const sides = [
+    { spec: noctraSpec(scenario.noctra), times: [] as number[], rss: [] as number[] },
+    { spec: cliSpec(scenario.cli), times: [] as number[], rss: [] as number[] },
+  ];
+  for (const side of sides) await runMeasured(side.spec);
+  for (let rep = 0; rep < reps; rep++) {
+    for (const side of rep % 2 === 0 ? sides : [...sides].reverse()) {
+      const run = await runMeasured(side.spec);
+      if (run.exitCode !== 0) {
+        throw new Error(`${scenario.name}: exit ${run.exitCode}: ${run.stderr.slice(0, 400)}`);
+      }
+      side.times.push(run.wallMs);
+      if (run.peakRssKiB !== null) side.rss.push(run.peakRssKiB);
+    }
+  }
+  const [ours, theirs] = sides.map((side) => median(side.times));
+  const peak = (side: { rss: number[] }) =>
+    side.rss.length === 0 ? "—" : `${(Math.max(...side.rss) * 1024 / 1e6).toFixed(0)} MB`;
+  const row = [
+    scenario.name,
+    `${ours!.toFixed(0)} ms`,
+    `${theirs!.toFixed(0)} ms`,
+    `${(ours! / theirs!).toFixed(2)}×`,
+    peak(sides[0]!),
+    peak(sides[1]!),
+  ];
+  console.log(row.join("  "));
+  rows.push(row);
+}
+const table = textTable(
+  ["scenario", "noctra", "duckdb CLI", "ratio", "noctra peak RSS", "CLI peak RSS"],
+  rows,
+);
+console.log(table);
+
+const section = `${START}
+## Noctra vs the DuckDB CLI (issue 10)
+
+\`deno run --allow-all bench/cli.ts --reps ${reps}\`, ${
+  new Date().toISOString()
+}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}. Each side a fresh process (Noctra: \`deno run -A main.ts --no-restore …\`; the CLI: \`../shared/tools/duckdb-cli/duckdb …\`, the same libduckdb 1.5.5), one warm-up each, then ${reps} runs alternating which side goes first; medians of wall time with stdout drained; peak RSS from GNU time (MB = 10^6 bytes). The same arguments for the same work: \`--format csv\` ↔ \`-csv\`, \`--format json\` ↔ \`-json\`, \`--format jsonl\` ↔ \`-jsonlines\`, table ↔ the CLI's duckbox (both show 40 rows of 10M).
+
+\`\`\`
+${table}
+\`\`\`
+${END}`;
+if (!values["no-write"] && only.size === 0) {
+  const text = await Deno.readTextFile(DOC);
+  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
+  console.log(`wrote ${DOC}`);
+}
+await Deno.remove(work, { recursive: true });
+await Deno.remove(state, { recursive: true });
