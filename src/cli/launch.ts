@@ -87,7 +87,7 @@ function ownFiles(options: CliOptions): { read: string[]; write: string[] } {
   const read: string[] = [];
   const write: string[] = [];
   const state = noctraPath("state", "history");
-  if (state !== undefined && !options.noRestore) {
+  if (state !== undefined) {
     try {
       Deno.mkdirSync(dirname(state), { recursive: true });
       write.push(dirname(state));
