@@ -5,6 +5,9 @@
  * views and prepared statements per connection. Everything Noctra runs in DuckDB goes through
  * this class; nothing else imports `@duckdb/node-api`'s connection.
  *
+ * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
+ * module per idea) in the architecture work.
+ *
  * @module
  */
 import {

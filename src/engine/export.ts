@@ -25,6 +25,9 @@
  * always writes a complete new target. DuckDB's own `overwrite`/`overwrite_or_ignore` options only
  * ever see the fresh temporary directory, so they cannot write into existing files.
  *
+ * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
+ * module per idea) in the architecture work.
+ *
  * @module
  */
 import { basename, dirname, extname, join } from "node:path";

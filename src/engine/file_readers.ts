@@ -17,6 +17,9 @@
  * `CREATE VIEW … AS SELECT * FROM read_csv(…, header = $1)` fails ("Unexpected prepared
  * parameter. This type of statement can't be prepared!").
  *
+ * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
+ * module per idea) in the architecture work.
+ *
  * @module
  */
 import { basename, isAbsolute, resolve } from "node:path";

@@ -19,6 +19,9 @@
  * left to DuckDB; so is `DESCRIBE SELECT …`. Whether an ATTACH or DETACH is Noctra's (SQLite)
  * or DuckDB's own is decided by the engine, which knows the attachments and file headers.
  *
+ * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
+ * module per idea) in the architecture work.
+ *
  * @module
  */
 import { significantTokens, type Token } from "./lexer.ts";

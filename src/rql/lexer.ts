@@ -29,6 +29,9 @@
  * and never across the start of a comment); every other punctuation character is a
  * token of its own.
  *
+ * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
+ * module per idea) in the architecture work.
+ *
  * @module
  */
 
