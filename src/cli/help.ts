@@ -25,8 +25,8 @@ Options:
       --max-rows N        rows a table shows at most; 0 shows all (default: 40)
       --continue-on-error keep running a script after a failed statement
       --var NAME=VALUE    set variable #NAME before the first statement (repeatable);
-                          numbers become BIGINT/DOUBLE, true/false BOOLEAN, the rest
-                          VARCHAR; NAME:TYPE=VALUE casts to a DuckDB type
+                          typed only where nothing is lost (42 BIGINT, 1.50 DECIMAL,
+                          true BOOLEAN; 00501 stays VARCHAR); NAME:TYPE=VALUE casts
       --force             let EXPORT replace existing files
       --config PATH       read settings from PATH (default: $XDG_CONFIG_HOME/noctra/config.toml)
       --threads N         DuckDB threads for local work (duckdb.performance.base_threads)
