@@ -317,3 +317,24 @@ export function replaceSection(
     ? text.slice(0, start) + section + text.slice(end + endMarker.length)
     : `${text.trimEnd()}\n\n${section}\n`;
 }
+
+/**
+ * Runs each of `cases` once to warm caches, then `reps` times in turn (interleaved, so load
+ * changes hit every case alike), and returns each case's wall times in ms by name. Throws
+ * when a run exits non-zero.
+ */
+export async function interleavedWallTimes(
+  cases: readonly { readonly name: string; readonly spec: RunSpec }[],
+  reps: number,
+): Promise<Map<string, number[]>> {
+  const times = new Map<string, number[]>(cases.map((entry) => [entry.name, []]));
+  for (const entry of cases) await runMeasured(entry.spec);
+  for (let rep = 0; rep < reps; rep++) {
+    for (const entry of cases) {
+      const run = await runMeasured(entry.spec);
+      if (run.exitCode !== 0) throw new Error(`${entry.name} failed: ${run.stderr}`);
+      times.get(entry.name)!.push(run.wallMs);
+    }
+  }
+  return times;
+}

@@ -10,9 +10,9 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import {
+  interleavedWallTimes,
   median,
   replaceSection,
-  runMeasured,
   type RunSpec,
   shellQuote,
   textTable,
@@ -61,15 +61,7 @@ if (cliAvailable) {
   });
 }
 
-const times = new Map<string, number[]>(cases.map((entry) => [entry.name, []]));
-for (const entry of cases) await runMeasured(entry.spec); // warm caches
-for (let rep = 0; rep < reps; rep++) {
-  for (const entry of cases) {
-    const run = await runMeasured(entry.spec);
-    if (run.exitCode !== 0) throw new Error(`${entry.name} failed: ${run.stderr}`);
-    times.get(entry.name)!.push(run.wallMs);
-  }
-}
+const times = await interleavedWallTimes(cases, reps);
 const baseline = median(times.get(cases[0]!.name)!);
 const rows = cases.map((entry) => {
   const list = times.get(entry.name)!;

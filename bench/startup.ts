@@ -12,9 +12,9 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import {
+  interleavedWallTimes,
   median,
   replaceSection,
-  runMeasured,
   type RunSpec,
   shellQuote,
   textTable,
@@ -71,15 +71,7 @@ if (cli) {
   });
 }
 
-const times = new Map<string, number[]>(cases.map((entry) => [entry.name, []]));
-for (const entry of cases) await runMeasured(entry.spec); // warm caches
-for (let rep = 0; rep < reps; rep++) {
-  for (const entry of cases) {
-    const run = await runMeasured(entry.spec);
-    if (run.exitCode !== 0) throw new Error(`${entry.name} failed: ${run.stderr}`);
-    times.get(entry.name)!.push(run.wallMs);
-  }
-}
+const times = await interleavedWallTimes(cases, reps);
 const medianOf = (name: string) => median(times.get(name)!);
 const empty = medianOf(cases[0]!.name);
 const floor = medianOf("raw bundled node-api, SELECT 1");

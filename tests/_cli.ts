@@ -46,10 +46,20 @@ export async function runNoctra(
       ...options.env,
     },
   });
-  const child = command.spawn();
-  if (options.stdin !== undefined) {
+  return await finishChild(command.spawn(), options.stdin);
+}
+
+/**
+ * Writes `stdin` (when given; the child was spawned with `stdin: "piped"`) and waits for the
+ * child: its exit code, and stdout and stderr decoded as UTF-8.
+ */
+export async function finishChild(
+  child: Deno.ChildProcess,
+  stdin?: string,
+): Promise<CliRun> {
+  if (stdin !== undefined) {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.write(new TextEncoder().encode(stdin));
     await writer.close();
   }
   const output = await child.output();

@@ -8,7 +8,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { ROOT } from "./_cli.ts";
+import { finishChild, ROOT } from "./_cli.ts";
 
 /** Text of every secret: it must never reach stdout or stderr of a sandboxed run. */
 export const MARKER = "NOCTRA-SECRET-5e1f9a";
@@ -336,19 +336,7 @@ export async function runProcess(
       stdout: "piped",
       stderr: "piped",
     });
-  const child = command.spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
-  }
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return await finishChild(command.spawn(), options.stdin);
 }
 
 /** Runs `jobs` with at most `limit` at a time. */
