@@ -1,7 +1,8 @@
 /**
  * Builds `vendor/duckdb-node-api.mjs`: `@duckdb/node-api` (about 120 CommonJS files) bundled by
- * esbuild into one ES module, because Deno's loader pays per CommonJS file — importing the
- * package costs ~88 ms at every start, the bundle ~52 ms (measured here; docs/BENCHMARKS.md).
+ * esbuild into one ES module, because Deno's loader pays per CommonJS file: a script running
+ * `SELECT 1` on the bundle starts ~35 ms sooner than on the package (`bench/startup.ts`,
+ * docs/BENCHMARKS.md).
  * The native binding (`@duckdb/node-bindings`) stays a package import of the pinned version.
  *
  * `deno run -A scripts/bundle_duckdb_api.ts` rewrites the file; `--check` exits 1 when the
