@@ -338,3 +338,54 @@ export async function interleavedWallTimes(
   }
   return times;
 }
+
+/** One side of a comparison and what its runs measured. */
+export interface MeasuredSide {
+  readonly name: string;
+  readonly spec: RunSpec;
+  /** Wall times of the measured runs, ms. */
+  readonly times: number[];
+  /** Peak RSS of the measured runs, KiB (empty when no method is available). */
+  readonly rssKiB: number[];
+  /** The last measured run, for checking its output. */
+  last: RunResult | null;
+}
+
+/**
+ * Runs each side once to warm caches, then `reps` rounds, alternating the order of the sides
+ * each round (so neither always runs first after the other's page-cache effects). Throws,
+ * naming the side, when a run exits non-zero.
+ *
+ * @returns the sides in the order given, with their wall times (ms) and peak RSS (KiB).
+ */
+export async function measureSides(
+  sides: readonly { readonly name: string; readonly spec: RunSpec }[],
+  reps: number,
+): Promise<MeasuredSide[]> {
+  const measured: MeasuredSide[] = sides.map((side) => ({
+    ...side,
+    times: [],
+    rssKiB: [],
+    last: null,
+  }));
+  for (const side of measured) await runMeasured(side.spec);
+  for (let rep = 0; rep < reps; rep++) {
+    for (const side of rep % 2 === 0 ? measured : [...measured].reverse()) {
+      const run = await runMeasured(side.spec);
+      if (run.exitCode !== 0) {
+        throw new Error(`${side.name}: exit ${run.exitCode}: ${run.stderr.slice(0, 400)}`);
+      }
+      side.times.push(run.wallMs);
+      if (run.peakRssKiB !== null) side.rssKiB.push(run.peakRssKiB);
+      side.last = run;
+    }
+  }
+  return measured;
+}
+
+/** The largest peak RSS of a side as `123 MB` (10^6 bytes), or `—` without a measurement. */
+export function peakRssText(side: MeasuredSide): string {
+  return side.rssKiB.length === 0
+    ? "—"
+    : `${(Math.max(...side.rssKiB) * 1024 / 1e6).toFixed(0)} MB`;
+}

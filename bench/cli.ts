@@ -14,7 +14,14 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { ensureBenchData } from "./fetch_data.ts";
-import { median, replaceSection, runMeasured, type RunSpec, textTable } from "./_measure.ts";
+import {
+  measureSides,
+  median,
+  peakRssText,
+  replaceSection,
+  type RunSpec,
+  textTable,
+} from "./_measure.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DOC = `${ROOT}docs/BENCHMARKS.md`;
@@ -119,31 +126,18 @@ const cliSpec = (args: string[]): RunSpec => ({
 
 const rows: string[][] = [];
 for (const scenario of scenarios) {
-  const sides = [
-    { spec: noctraSpec(scenario.noctra), times: [] as number[], rss: [] as number[] },
-    { spec: cliSpec(scenario.cli), times: [] as number[], rss: [] as number[] },
-  ];
-  for (const side of sides) await runMeasured(side.spec);
-  for (let rep = 0; rep < reps; rep++) {
-    for (const side of rep % 2 === 0 ? sides : [...sides].reverse()) {
-      const run = await runMeasured(side.spec);
-      if (run.exitCode !== 0) {
-        throw new Error(`${scenario.name}: exit ${run.exitCode}: ${run.stderr.slice(0, 400)}`);
-      }
-      side.times.push(run.wallMs);
-      if (run.peakRssKiB !== null) side.rss.push(run.peakRssKiB);
-    }
-  }
-  const [ours, theirs] = sides.map((side) => median(side.times));
-  const peak = (side: { rss: number[] }) =>
-    side.rss.length === 0 ? "—" : `${(Math.max(...side.rss) * 1024 / 1e6).toFixed(0)} MB`;
+  const [ours, theirs] = await measureSides([
+    { name: `${scenario.name} noctra`, spec: noctraSpec(scenario.noctra) },
+    { name: `${scenario.name} duckdb CLI`, spec: cliSpec(scenario.cli) },
+  ], reps);
+  const [oursMs, theirsMs] = [median(ours!.times), median(theirs!.times)];
   const row = [
     scenario.name,
-    `${ours!.toFixed(0)} ms`,
-    `${theirs!.toFixed(0)} ms`,
-    `${(ours! / theirs!).toFixed(2)}×`,
-    peak(sides[0]!),
-    peak(sides[1]!),
+    `${oursMs.toFixed(0)} ms`,
+    `${theirsMs.toFixed(0)} ms`,
+    `${(oursMs / theirsMs).toFixed(2)}×`,
+    peakRssText(ours!),
+    peakRssText(theirs!),
   ];
   console.log(row.join("  "));
   rows.push(row);

@@ -18,6 +18,9 @@
  *   every row repeated k times (a cross join with `range(k)`) until it is at least 100 MiB,
  *   and says so in its output.
  * - `bench/data/flights-200k.arrow`: copied verbatim from the package.
+ * - With `ensureScaledFlights()` / `ensureLargeParquet()` (run by this script, used by
+ *   `bench/scale.ts`): `flights-{300k,1m,10m,30m}.{csv,parquet}` and
+ *   `flights-20m-uncompressed.parquet`, the real rows cut or repeated (30M rows of CSV ≈ 1.06 GB).
  *
  * Also keeps `bench/data/vega-datasets-3.2.1.tgz` and its extracted copy under
  * `bench/data/vega-datasets-3.2.1/` as a cache.
@@ -181,7 +184,118 @@ export async function ensureBenchData(): Promise<
   return { flightsCsv: FLIGHTS_CSV, flightsArrow: arrowAvailable ? FLIGHTS_ARROW : null };
 }
 
+/** Row counts of the scaled flights files that {@link ensureScaledFlights} writes. */
+export const SCALED_FLIGHT_ROWS = [300_000, 1_000_000, 3_000_000, 10_000_000, 30_000_000] as const;
+
+/** One scaled input: the same flights rows as CSV (with header) and as Parquet. */
+export interface ScaledFlights {
+  /** Rows in each file. */
+  readonly rows: number;
+  readonly csv: string;
+  readonly parquet: string;
+  /** Bytes of the CSV file. */
+  readonly csvBytes: number;
+  /** Bytes of the Parquet file. */
+  readonly parquetBytes: number;
+}
+
+/** `300k`, `1m`, `30m`: the size label used in file names and benchmark rows. */
+export function rowsLabel(rows: number): string {
+  return rows >= 1_000_000 ? `${rows / 1_000_000}m` : `${rows / 1_000}k`;
+}
+
+/**
+ * Ensures `bench/data/flights-<label>.csv` and `.parquet` exist for every row count in
+ * {@link SCALED_FLIGHT_ROWS}: the first N rows of flights-3m.parquet below 3M rows, and above it
+ * the 3M rows repeated (a cross join with `range(k)`, cut to N rows, so values and their
+ * distribution stay the real ones; row order is DuckDB's). The 3M CSV is the existing
+ * `flights-3m.csv`; the 3M Parquet is the package's own file. Each file is written to `*.tmp`
+ * and renamed. The 30M CSV is about 1.06 GB.
+ *
+ * @returns one entry per row count, smallest first, with absolute paths and sizes in bytes.
+ */
+export async function ensureScaledFlights(): Promise<ScaledFlights[]> {
+  await ensureBenchData();
+  const parquet = `${PKG_DATA}/flights-3m.parquet`;
+  const out: ScaledFlights[] = [];
+  let db: DuckDBInstance | null = null;
+  try {
+    for (const rows of SCALED_FLIGHT_ROWS) {
+      const label = rowsLabel(rows);
+      const csv = rows === EXPECTED_FLIGHT_ROWS ? FLIGHTS_CSV : `${DATA_DIR}flights-${label}.csv`;
+      const pq = rows === EXPECTED_FLIGHT_ROWS ? parquet : `${DATA_DIR}flights-${label}.parquet`;
+      for (const [path, options] of [[csv, "FORMAT csv, HEADER"], [pq, "FORMAT parquet"]]) {
+        if ((await fileSize(path!)) !== null) continue;
+        db ??= await DuckDBInstance.create(":memory:");
+        const conn = await db.connect();
+        try {
+          const copies = Math.ceil(rows / EXPECTED_FLIGHT_ROWS);
+          log(`writing ${path} (${rows} rows) ...`);
+          await conn.run(
+            `COPY (SELECT f.* FROM read_parquet(${sqlString(parquet)}) AS f, range(${copies}) ` +
+              `LIMIT ${rows}) TO ${sqlString(`${path}.tmp`)} (${options})`,
+          );
+          await Deno.rename(`${path}.tmp`, path!);
+          log(`wrote ${path} (${mb((await fileSize(path!)) ?? 0)})`);
+        } finally {
+          conn.closeSync();
+        }
+      }
+      out.push({
+        rows,
+        csv,
+        parquet: pq,
+        csvBytes: (await fileSize(csv)) ?? 0,
+        parquetBytes: (await fileSize(pq)) ?? 0,
+      });
+    }
+  } finally {
+    db?.closeSync();
+  }
+  return out;
+}
+
+/** Rows in {@link ensureLargeParquet}'s file: 20M uncompressed flights rows are about 100 MB. */
+const LARGE_PARQUET_ROWS = 20_000_000;
+
+/**
+ * Ensures `bench/data/flights-20m-uncompressed.parquet`: 20M flights rows (the 3M repeated, as in
+ * {@link ensureScaledFlights}) written with `COMPRESSION uncompressed`, about 100 MB. The seeds'
+ * "Parquet 100MB" target needs a file of that size; compressed, even 30M repeated rows take only
+ * 35 MB.
+ *
+ * @returns the absolute path and its size in bytes.
+ */
+export async function ensureLargeParquet(): Promise<{ path: string; bytes: number }> {
+  await ensureBenchData();
+  const path = `${DATA_DIR}flights-20m-uncompressed.parquet`;
+  if ((await fileSize(path)) === null) {
+    const parquet = `${PKG_DATA}/flights-3m.parquet`;
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    try {
+      log(`writing ${path} (${LARGE_PARQUET_ROWS} rows, uncompressed) ...`);
+      await conn.run(
+        `COPY (SELECT f.* FROM read_parquet(${sqlString(parquet)}) AS f, ` +
+          `range(${
+            Math.ceil(LARGE_PARQUET_ROWS / EXPECTED_FLIGHT_ROWS)
+          }) LIMIT ${LARGE_PARQUET_ROWS}) ` +
+          `TO ${sqlString(`${path}.tmp`)} (FORMAT parquet, COMPRESSION uncompressed)`,
+      );
+      await Deno.rename(`${path}.tmp`, path);
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+  }
+  const bytes = (await fileSize(path)) ?? 0;
+  log(`${path}: ${mb(bytes)}`);
+  return { path, bytes };
+}
+
 if (import.meta.main) {
   const result = await ensureBenchData();
-  console.log(JSON.stringify(result, null, 2));
+  const scaled = await ensureScaledFlights();
+  const largeParquet = await ensureLargeParquet();
+  console.log(JSON.stringify({ ...result, scaled, largeParquet }, null, 2));
 }
