@@ -271,14 +271,31 @@ export class DuckDBSource {
     this.#statementsStarted++;
     // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
     const target = `TO ${quoteLiteral(path)} (${copyOptions})`;
+    const statements = [`COPY (${query}\n) ${target}`, `COPY (FROM (${query}\n)) ${target}`];
+    if (parameters === undefined || Object.keys(parameters.values).length === 0) {
+      // Without parameters the COPY runs through `duckdb_query`, which binds once: a prepared
+      // statement that reads files binds again when it runs (DuckDB re-binds file scans), so
+      // the CSV sniffer would run twice (≈35 ms for flights-300k.csv, bench/scale.ts).
+      const runOnce = async (sql: string) => {
+        await this.#requireOneStatement(sql, false);
+        return (await this.#connection.run(sql)).rowsChanged;
+      };
+      try {
+        return await runOnce(statements[0]!);
+      } catch (error) {
+        // SUMMARIZE, DESCRIBE and SHOW are queries DuckDB does not accept directly inside COPY,
+        // but does as a subquery in FROM.
+        const message = error instanceof Error ? error.message : "";
+        if (!/^(Failed to extract statements: )?Parser Error/.test(message)) throw error;
+        return await runOnce(statements[1]!);
+      }
+    }
     let prepared: DuckDBPreparedStatement;
     try {
-      prepared = await this.#prepareBound(`COPY (${query}\n) ${target}`, parameters);
+      prepared = await this.#prepareBound(statements[0]!, parameters);
     } catch (error) {
-      // SUMMARIZE, DESCRIBE and SHOW are queries DuckDB does not accept directly inside COPY,
-      // but does as a subquery in FROM.
       if (!/^Parser Error/.test(error instanceof Error ? error.message : "")) throw error;
-      prepared = await this.#prepareBound(`COPY (FROM (${query}\n)) ${target}`, parameters);
+      prepared = await this.#prepareBound(statements[1]!, parameters);
     }
     try {
       return (await prepared.run()).rowsChanged;
