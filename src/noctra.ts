@@ -10,7 +10,7 @@ import { DuckDBSource } from "./engine/duckdb_source.ts";
 import { QueryEngine } from "./engine/query_engine.ts";
 import {
   type Cell,
-  type DelimitedCopyFormat,
+  type CopyFormat,
   type MessageResult,
   type RowsResult,
   type StatementResult,
@@ -477,7 +477,8 @@ export class Noctra {
         }
       },
       ...(result.copyTo === undefined ? {} : {
-        copyTo: async (path: string, format: DelimitedCopyFormat) => {
+        ...(result.copyFormats === undefined ? {} : { copyFormats: result.copyFormats }),
+        copyTo: async (path: string, format: CopyFormat) => {
           check();
           const written = await result.copyTo!(path, format);
           check();

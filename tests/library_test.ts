@@ -132,7 +132,7 @@ Deno.test("queryArrow after a pending result ends it; its own table is whole", a
 Deno.test("copyTo of an ended result throws instead of writing a partial file", async () => {
   await withSession(async (noctra) => {
     // As the CLI does for CSV output: queries stay lazy and offer DuckDB's own CSV writer.
-    noctra.engine.delimitedOutput = true;
+    noctra.engine.copyOutput = true;
     const dir = await Deno.makeTempDir();
     const whole = await noctra.query(LONG);
     ok(whole.copyTo !== undefined);

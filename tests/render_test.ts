@@ -158,3 +158,85 @@ Deno.test("table with maxRows 0 streams every row", async () => {
     strictEqual(output.includes("3,000 rows"), true);
   });
 });
+
+/** The same lazy query rendered twice: through DuckDB's writer (`copyTo`) and through chunks. */
+async function writerAndChunks(sql: string, format: OutputFormat) {
+  const source = await DuckDBSource.open();
+  try {
+    const lazy = async () => {
+      const result = await source.stream(sql, undefined, { query: true });
+      if (result.kind !== "rows") throw new Error("expected rows");
+      return result;
+    };
+    const viaWriter = await lazy();
+    const plain = await lazy();
+    const chunksOnly: RowsResult = {
+      kind: "rows",
+      columns: plain.columns,
+      chunks: () => plain.chunks(),
+    };
+    return {
+      copyFormats: viaWriter.copyFormats,
+      writer: await render(viaWriter, format),
+      chunks: await render(chunksOnly, format),
+    };
+  } finally {
+    source.close();
+  }
+}
+
+const JSON_WRITER_QUERY = "SELECT * FROM (VALUES " +
+  "(true, (-128)::TINYINT, 255::UTINYINT, 4294967295::UINTEGER, 9007199254740991::BIGINT, " +
+  "18446744073709551615::UBIGINT, 'tab\there, nl\nthere' || chr(1) || chr(11) || chr(31) || " +
+  "chr(127) || chr(8232) || '\\u00ab \"q\" / é 😀', DATE '2024-02-29'), " +
+  "(NULL, NULL, NULL, NULL, -9007199254740992::BIGINT, 0::UBIGINT, '', DATE 'infinity'), " +
+  "(false, 0::TINYINT, 0::UTINYINT, 0::UINTEGER, NULL, NULL, NULL, '-infinity'::DATE), " +
+  "(false, 1::TINYINT, 1::UTINYINT, 1::UINTEGER, 1, 1::UBIGINT, 'x', DATE '0044-03-15 (BC)')" +
+  ') t(b, "dup", "dup", "odd "" key", big, ubig, s, d) ORDER BY big NULLS FIRST';
+
+for (const format of ["jsonl", "json"] as const) {
+  Deno.test(`${format} through DuckDB's writer is byte-identical to the chunk renderer`, async () => {
+    const { copyFormats, writer, chunks } = await writerAndChunks(JSON_WRITER_QUERY, format);
+    strictEqual(copyFormats?.includes("jsonl"), true);
+    strictEqual(writer.rows, 4);
+    strictEqual(writer.text, chunks.text);
+    strictEqual(
+      JSON.parse(format === "json" ? writer.text : `[${writer.text.trim().replaceAll("\n", ",")}]`)
+        .length,
+      4,
+    );
+  });
+
+  Deno.test(`${format} of no rows through DuckDB's writer matches the chunk renderer`, async () => {
+    const { writer, chunks } = await writerAndChunks("SELECT 1::INTEGER AS a WHERE false", format);
+    strictEqual(writer.text, chunks.text);
+    strictEqual(writer.text, format === "json" ? "[]\n" : "");
+  });
+}
+
+Deno.test("jsonl through DuckDB's writer is not offered for types it writes differently", async () => {
+  for (
+    const sql of [
+      "SELECT 1e21::DOUBLE AS f",
+      "SELECT 12.340::DECIMAL(10,3) AS d",
+      "SELECT TIMESTAMP '2024-01-02 03:04:05' AS t",
+      "SELECT [1, 2] AS l",
+      "SELECT 1::HUGEINT AS h",
+    ]
+  ) {
+    const { copyFormats, writer, chunks } = await writerAndChunks(sql, "jsonl");
+    strictEqual(copyFormats?.includes("jsonl"), false, sql);
+    strictEqual(writer.text, chunks.text, sql);
+  }
+});
+
+Deno.test("JSON strings escape control characters with upper-case hex, as DuckDB's writer", () => {
+  strictEqual(jsonOf(`a${String.fromCharCode(11)}\\u00ab`), '"a\\u000B\\\\u00ab"');
+  strictEqual(jsonOf("plain"), '"plain"');
+});
+
+Deno.test("DATE infinities print as DuckDB prints them", async () => {
+  await withDuckDB("SELECT DATE 'infinity' AS a, '-infinity'::DATE AS b", async (result) => {
+    strictEqual((await render(result, "csv")).text, "a,b\ninfinity,-infinity\n");
+  });
+});

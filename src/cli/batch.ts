@@ -9,6 +9,7 @@ import { splitStatements } from "../rql/splitter.ts";
 import { SqlTextError } from "../rql/lexer.ts";
 import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf } from "../errors.ts";
 import { printError, type ResultPrinter } from "./output.ts";
+import { mayCopyOutput } from "../render/renderer.ts";
 /** Names of the sink's errors (`OutputClosedError`, `OutputWriteError` in render/sink.ts). */
 const OUTPUT_ERRORS: ReadonlySet<string> = new Set(["OutputClosedError", "OutputWriteError"]);
 
@@ -58,8 +59,7 @@ export async function runScript(
     const firstLine = lineOf(script.text, statement.start);
     const started = performance.now();
     try {
-      noctra.engine.delimitedOutput = printer.settings.format === "csv" ||
-        printer.settings.format === "tsv";
+      noctra.engine.copyOutput = mayCopyOutput(printer.settings.format);
       const result = await noctra.execute(statement.text);
       await printer.print(result, false);
       if (printer.settings.timer) {

@@ -13,6 +13,7 @@ import type { Noctra } from "../noctra.ts";
 import { endsWithCompleteStatement, splitStatements } from "../rql/splitter.ts";
 import { describeError } from "../errors.ts";
 import type { ResultPrinter } from "./output.ts";
+import { mayCopyOutput } from "../render/renderer.ts";
 import { runMetaCommand } from "./meta.ts";
 
 /** Primary prompt. */
@@ -136,8 +137,7 @@ async function runInteractive(noctra: Noctra, script: string, printer: ResultPri
   for (const statement of statements) {
     const started = performance.now();
     try {
-      noctra.engine.delimitedOutput = printer.settings.format === "csv" ||
-        printer.settings.format === "tsv";
+      noctra.engine.copyOutput = mayCopyOutput(printer.settings.format);
       const result = await noctra.execute(statement.text);
       await printer.print(result, true);
       if (printer.settings.timer) {

@@ -26,11 +26,13 @@ import type {
   Cell,
   ColumnInfo,
   ColumnKind,
-  DelimitedCopyFormat,
+  CopyFormat,
   MessageResult,
   RowsResult,
 } from "./result.ts";
 import { quoteLiteral } from "../sql_text.ts";
+import { jsonLinesCopyQuery } from "./json_copy.ts";
+import { uniqueNames } from "../render/values.ts";
 import { NoctraError } from "../errors.ts";
 
 /** Named parameter values (name without `$`) and their DuckDB types, bound to a statement. */
@@ -232,6 +234,10 @@ export class DuckDBSource {
         kind: kindOf(type.typeId),
       });
     }
+    const jsonLines = jsonLinesCopyQuery(sql, {
+      keys: uniqueNames(columns.map((column) => column.name)),
+      typeIds: types,
+    });
     let started = false;
     const start = () => {
       if (started) throw new Error("a result can be read only once");
@@ -248,8 +254,13 @@ export class DuckDBSource {
       },
       // DuckDB's own writer needs a FIFO outside the sandbox: chunks are rendered instead.
       ...(this.#sandboxed ? {} : {
-        copyTo: async (path: string, format: DelimitedCopyFormat) => {
+        copyFormats: jsonLines === null ? ["csv", "tsv"] : ["csv", "tsv", "jsonl"],
+        copyTo: async (path: string, format: CopyFormat) => {
           start();
+          if (format === "jsonl") {
+            if (jsonLines === null) throw new Error("jsonl is not in this result's copyFormats");
+            return await this.copy(jsonLines, path, "FORMAT json", parameters);
+          }
           const delimiter = format === "tsv" ? ", DELIMITER '\t'" : "";
           return await this.copy(sql, path, `FORMAT csv, HEADER${delimiter}`, parameters);
         },

@@ -28,7 +28,7 @@ import { PARAMETER_PREFIX, type SessionVariable, VariableStore } from "../rql/va
 import { groupedDigits, textOf } from "../render/values.ts";
 import {
   type Cell,
-  type DelimitedCopyFormat,
+  type CopyFormat,
   type MessageResult,
   type RowsResult,
   rowsResultFromArrays,
@@ -332,7 +332,7 @@ export class QueryEngine {
         relations,
         () =>
           this.#duckdb.stream(sql, parameters, {
-            query: relations !== null && this.delimitedOutput && !readsStream,
+            query: relations !== null && this.copyOutput && !readsStream,
             cacheable: relations !== null && !readsStream,
             unprepared: readsStream,
           }),
@@ -446,7 +446,8 @@ export class QueryEngine {
         }
       },
       ...(inner.copyTo === undefined ? {} : {
-        copyTo: async (path: string, format: DelimitedCopyFormat) => {
+        ...(inner.copyFormats === undefined ? {} : { copyFormats: inner.copyFormats }),
+        copyTo: async (path: string, format: CopyFormat) => {
           let rows = 0;
           try {
             rows = await inner.copyTo!(path, format);
@@ -628,11 +629,12 @@ export class QueryEngine {
   readonly variables: VariableStore = new VariableStore();
 
   /**
-   * The consumer will write CSV/TSV: queries then come back lazily (prepared, not yet run) with
-   * `copyTo`, so DuckDB's own writer can produce the output. Otherwise a query runs at once —
-   * one bind instead of two, which matters for files DuckDB must sniff.
+   * The consumer renders a format DuckDB's own writer may produce (CSV, TSV, JSON lines; see
+   * `RowsResult.copyFormats`): queries then come back lazily (prepared, not yet run) with
+   * `copyTo`. Otherwise a query starts at once, so a statement that is not a query after all
+   * (the guess comes from its first word) has run when `execute` returns.
    */
-  delimitedOutput = false;
+  copyOutput = false;
 
   /** Replace existing EXPORT targets without OVERWRITE (`--force`). */
   forceOverwrite = false;
@@ -1277,7 +1279,7 @@ export class QueryEngine {
       relations,
       () =>
         this.#duckdb.stream(statement, parameters, {
-          query: this.delimitedOutput && !readsStream,
+          query: this.copyOutput && !readsStream,
           cacheable: !readsStream,
           unprepared: readsStream,
         }),

@@ -49,8 +49,11 @@ export interface ResultChunk {
   readonly columns: readonly CellVector[];
 }
 
-/** Delimited formats an engine may write itself. */
-export type DelimitedCopyFormat = "csv" | "tsv";
+/**
+ * Formats an engine may write itself: CSV/TSV with a header line and RFC 4180 quoting, and JSONL
+ * (one object per line) byte-identical to Noctra's own JSONL renderer.
+ */
+export type CopyFormat = "csv" | "tsv" | "jsonl";
 
 /** A result that has rows: metadata plus a single-pass stream of chunks. */
 export interface RowsResult {
@@ -63,11 +66,13 @@ export interface RowsResult {
    */
   chunks(): AsyncIterable<ResultChunk>;
   /**
-   * Optional capability: write the whole result as CSV/TSV (header line, RFC 4180 quoting) to
+   * Optional capability: write the whole result in one of {@link RowsResult.copyFormats} to
    * `path` with the engine's own writer, instead of iterating chunks. Returns the rows written.
    * Use either this or `chunks()`, once.
    */
-  readonly copyTo?: (path: string, format: DelimitedCopyFormat) => Promise<number>;
+  readonly copyTo?: (path: string, format: CopyFormat) => Promise<number>;
+  /** The formats `copyTo` accepts for this result (JSONL only when the column types allow). */
+  readonly copyFormats?: readonly CopyFormat[];
 }
 
 /** A statement that produced no rows (DDL, SET, USE …): a human message for stderr. */

@@ -7,23 +7,27 @@
  *
  * @module
  */
-import type { DelimitedCopyFormat, RowsResult } from "../engine/result.ts";
+import type { CopyFormat, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
 import type { RenderSummary } from "./renderer.ts";
 
 const PUMP_BYTES = 1 << 20;
 
 /**
- * Writes `result` as CSV/TSV through a FIFO, or returns `null` when this path is not available
- * (no `copyTo`, or no named pipes on this system) so the caller renders chunks instead.
+ * Writes `result` in `format` through a FIFO, or returns `null` when this path is not available
+ * (no `copyTo`, `format` not in the result's `copyFormats`, or no named pipes on this system) so
+ * the caller renders chunks instead. With `jsonArray`, `format` must be `jsonl` and the lines
+ * become one JSON array as `src/render/json.ts` writes it (`[` … `,\n` between objects … `]\n`).
  * Throws the engine's error (the statement failed) or the sink's.
  */
 export async function copyThroughFifo(
   result: RowsResult,
-  format: DelimitedCopyFormat,
+  format: CopyFormat,
   sink: TextSink,
+  options: { readonly jsonArray?: boolean } = {},
 ): Promise<RenderSummary | null> {
   if (result.copyTo === undefined || Deno.build.os === "windows") return null;
+  if (!(result.copyFormats ?? ["csv", "tsv"]).includes(format)) return null;
   const fifo = await sessionFifo();
   if (fifo === null) return null; // no mkfifo (or no permission to run it): render chunks
   const release = await takeFifo();
@@ -46,11 +50,14 @@ export async function copyThroughFifo(
       // One buffer for the process (copies take turns on the pipe): allocating 1 MiB per
       // statement cost ~50 ms of zeroing and GC over 200 small statements.
       const buffer = pumpBuffer ??= new Uint8Array(PUMP_BYTES);
+      const arrayLines = options.jsonArray ? new JsonLinesToArray() : undefined;
       for (;;) {
         const read = await reader.read(buffer);
         if (read === null) break;
-        await sink.writeBytes(buffer.subarray(0, read));
+        const bytes = buffer.subarray(0, read);
+        await sink.writeBytes(arrayLines === undefined ? bytes : arrayLines.convert(bytes));
       }
+      if (arrayLines !== undefined) await sink.writeBytes(arrayLines.end());
     } finally {
       // Closing the read end early (the sink failed) makes DuckDB's next write fail with EPIPE,
       // so the COPY ends instead of waiting on a full pipe.
@@ -97,6 +104,52 @@ function sessionFifo(): Promise<string | null> {
     return fifo;
   })();
   return fifoPath;
+}
+
+/**
+ * Turns JSON lines (one object per line, as DuckDB's JSON writer emits them; a JSON text holds
+ * no raw newline, so every newline ends a line) into one JSON array, byte by byte as the stream
+ * arrives: `[` first, `,\n` between objects, `]\n` at the end (`[]\n` for no lines).
+ */
+export class JsonLinesToArray {
+  #opened = false;
+  #lineEnded = false;
+  #output = new Uint8Array(0);
+
+  /** The array text for the next bytes of the stream (valid until the next call). */
+  convert(bytes: Uint8Array): Uint8Array {
+    // At most one added byte per newline, plus the opening bracket.
+    if (this.#output.length < bytes.length * 2 + 1) {
+      this.#output = new Uint8Array(bytes.length * 2 + 1);
+    }
+    const output = this.#output;
+    let written = 0;
+    if (!this.#opened && bytes.length > 0) {
+      output[written++] = 0x5b; // [
+      this.#opened = true;
+    }
+    let start = 0;
+    while (start < bytes.length) {
+      if (this.#lineEnded) {
+        output[written++] = 0x2c; // ,
+        output[written++] = 0x0a;
+        this.#lineEnded = false;
+      }
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline === -1 ? bytes.length : newline;
+      output.set(bytes.subarray(start, end), written);
+      written += end - start;
+      if (newline === -1) break;
+      this.#lineEnded = true;
+      start = newline + 1;
+    }
+    return output.subarray(0, written);
+  }
+
+  /** The closing text once the stream has ended. */
+  end(): Uint8Array {
+    return new TextEncoder().encode(this.#opened ? "]\n" : "[]\n");
+  }
 }
 
 let fifoPath: Promise<string | null> | undefined;

@@ -6,7 +6,7 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { jsonOf, uniqueNames } from "./values.ts";
+import { jsonOf, jsonString, uniqueNames } from "./values.ts";
 import type { RenderSummary } from "./renderer.ts";
 
 /** Writes the result as JSON: `lines = false` → one array, `true` → one object per line. */
@@ -16,7 +16,7 @@ export async function renderJson(
   lines: boolean,
 ): Promise<RenderSummary> {
   const keys = uniqueNames(result.columns.map((column) => column.name)).map((name) =>
-    JSON.stringify(name) + ":"
+    jsonString(name) + ":"
   );
   let rows = 0;
   if (!lines) await sink.write("[");

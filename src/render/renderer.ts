@@ -36,6 +36,14 @@ export function isNumericKind(kind: ColumnKind): boolean {
 }
 
 /**
+ * Whether `format` may be written by the engine's own writer (`RowsResult.copyTo`): CSV, TSV,
+ * and JSON/JSONL (through JSON lines) when the result's column types allow.
+ */
+export function mayCopyOutput(format: OutputFormat): boolean {
+  return format === "csv" || format === "tsv" || format === "json" || format === "jsonl";
+}
+
+/**
  * Writes one result in `format` to `sink`. CSV, TSV, JSON, JSONL and Markdown never truncate;
  * only the table reads `table.maxRows`.
  */
@@ -54,9 +62,10 @@ export async function renderResult(
       return await copyThroughFifo(result, "tsv", sink) ??
         await renderDelimited(result, sink, "\t");
     case "json":
-      return await renderJson(result, sink, false);
+      return await copyThroughFifo(result, "jsonl", sink, { jsonArray: true }) ??
+        await renderJson(result, sink, false);
     case "jsonl":
-      return await renderJson(result, sink, true);
+      return await copyThroughFifo(result, "jsonl", sink) ?? await renderJson(result, sink, true);
     case "markdown":
       return await renderMarkdown(result, sink);
   }

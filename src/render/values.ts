@@ -8,6 +8,7 @@
  */
 import {
   DuckDBArrayValue,
+  DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBListValue,
   DuckDBMapValue,
@@ -40,8 +41,37 @@ export function textOf(value: Cell): string | null {
       return String(value);
     default:
       if (value instanceof Uint8Array) return blobText(value);
+      if (value instanceof DuckDBDateValue) return dateText(value);
       return String(value);
   }
+}
+
+/** DuckDB's DATE infinities, stored as ±(2^31 − 1) days (DuckDB `Date::Infinity`). */
+const DATE_INFINITY_DAYS = 2147483647;
+
+/**
+ * A DATE's text as DuckDB casts it: `infinity` and `-infinity` for the two infinities, which the
+ * value object's `toString()` prints as far-off calendar dates.
+ */
+function dateText(value: DuckDBDateValue): string {
+  if (value.days === DATE_INFINITY_DAYS) return "infinity";
+  if (value.days === -DATE_INFINITY_DAYS) return "-infinity";
+  return String(value);
+}
+
+/**
+ * A JSON string literal as DuckDB's JSON writer (yyjson) writes it: `JSON.stringify`, except
+ * that the control characters escaped as `\u00XX` have upper-case hex digits.
+ */
+export function jsonString(text: string): string {
+  const literal = JSON.stringify(text);
+  // deno-lint-ignore no-control-regex -- control characters are what is looked for
+  return /[\x00-\x1f]/.test(text)
+    ? literal.replace(
+      /\\(?:\\|u00[0-9a-f]{2})/g,
+      (escape) => escape.length === 2 ? escape : `\\u${escape.slice(2).toUpperCase()}`,
+    )
+    : literal;
 }
 
 /**
@@ -91,7 +121,7 @@ export function jsonOf(value: Cell): string {
   if (value === null || value === undefined) return "null";
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return jsonString(value);
     case "number":
       if (Number.isFinite(value)) return String(value);
       return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
@@ -108,13 +138,13 @@ export function jsonOf(value: Cell): string {
   }
   if (value instanceof DuckDBStructValue) {
     const fields = Object.entries(value.entries).map(([key, item]) =>
-      `${JSON.stringify(key)}:${jsonOf(item)}`
+      `${jsonString(key)}:${jsonOf(item)}`
     );
     return `{${fields.join(",")}}`;
   }
   if (value instanceof DuckDBMapValue) {
     const fields = value.entries.map((entry) =>
-      `${JSON.stringify(textOf(entry.key) ?? "null")}:${jsonOf(entry.value)}`
+      `${jsonString(textOf(entry.key) ?? "null")}:${jsonOf(entry.value)}`
     );
     return `{${fields.join(",")}}`;
   }
@@ -125,9 +155,9 @@ export function jsonOf(value: Cell): string {
     value instanceof DuckDBTimestampMillisecondsValue ||
     value instanceof DuckDBTimestampNanosecondsValue
   ) {
-    return JSON.stringify(value.toString().replace(" ", "T"));
+    return jsonString(value.toString().replace(" ", "T"));
   }
-  return JSON.stringify(textOf(value));
+  return jsonString(textOf(value) ?? "null");
 }
 
 /**
