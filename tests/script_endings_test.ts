@@ -41,15 +41,21 @@ for (const [name, ending] of Object.entries(ENDINGS)) {
   Deno.test(`${name} script: a failing statement is reported at its own line`, async () => {
     const dir = await Deno.makeTempDir();
     const path = `${dir}/failing.sql`;
-    const script = ["SELECT 1 AS a;", "-- next one fails", "SELECT *", "FROM no_such_table;"]
-      .join("\n");
+    const script = [
+      "SELECT 1 AS a;",
+      "",
+      "SELECT 2 AS a;",
+      "-- next one fails",
+      "SELECT *",
+      "FROM no_such_table;",
+    ].join("\n");
     await Deno.writeTextFile(path, script.replaceAll("\n", ending));
     const run = await runNoctra(["--format", "csv", "-f", path]);
     deepStrictEqual(run, {
       code: 1,
-      stdout: "a\n1\n",
-      stderr: "noctra: error: failing.sql:3: Catalog Error: Table with name no_such_table does " +
-        'not exist! Did you mean "pg_tables"? (line 4, column 6)\n',
+      stdout: "a\n1\na\n2\n",
+      stderr: "noctra: error: failing.sql:5: Catalog Error: Table with name no_such_table does " +
+        'not exist! Did you mean "pg_tables"? (line 6, column 6)\n',
     });
   });
 }

@@ -54,9 +54,16 @@ export async function runScript(
     throw error;
   }
   let exitCode = 0;
+  // Lines counted from the previous statement on, not from the top for each (quadratic: 160 ms
+  // of a 2,000-statement script).
+  let counted = { offset: 0, line: 1 };
   for (const statement of statements) {
     if (stopped()) return exitCode;
-    const firstLine = lineOf(script.text, statement.start);
+    counted = {
+      offset: statement.start,
+      line: counted.line + lineOf(script.text, statement.start, counted.offset) - 1,
+    };
+    const firstLine = counted.line;
     const started = performance.now();
     try {
       noctra.engine.copyOutput = mayCopyOutput(printer.settings.format);
@@ -79,12 +86,13 @@ export async function runScript(
 }
 
 /**
- * 1-based line number of `offset` (UTF-16 code units) in `text`. Lines end at `\n`, `\r\n` or a
- * lone `\r`, as the lexer and DuckDB count them.
+ * 1-based line number of `offset` (UTF-16 code units) in `text`, counting from `from` (an offset
+ * at the start of a line, or where counting resumes: line 1 is the line `from` is on). Lines end
+ * at `\n`, `\r\n` or a lone `\r`, as the lexer and DuckDB count them.
  */
-export function lineOf(text: string, offset: number): number {
+export function lineOf(text: string, offset: number, from = 0): number {
   let line = 1;
-  for (let index = 0; index < offset; index++) {
+  for (let index = from; index < offset; index++) {
     const c = text.charCodeAt(index);
     if (c === 13 || (c === 10 && text.charCodeAt(index - 1) !== 13)) line++;
   }
