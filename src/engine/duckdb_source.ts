@@ -238,6 +238,7 @@ export class DuckDBSource {
       keys: uniqueNames(columns.map((column) => column.name)),
       typeIds: types,
     });
+    const preparedAlone = { preparedAlone: true };
     let started = false;
     const start = () => {
       if (started) throw new Error("a result can be read only once");
@@ -259,10 +260,11 @@ export class DuckDBSource {
           start();
           if (format === "jsonl") {
             if (jsonLines === null) throw new Error("jsonl is not in this result's copyFormats");
-            return await this.copy(jsonLines, path, "FORMAT json", parameters);
+            return await this.copy(jsonLines, path, "FORMAT json", parameters, preparedAlone);
           }
           const delimiter = format === "tsv" ? ", DELIMITER '\t'" : "";
-          return await this.copy(sql, path, `FORMAT csv, HEADER${delimiter}`, parameters);
+          const options = `FORMAT csv, HEADER${delimiter}`;
+          return await this.copy(sql, path, options, parameters, preparedAlone);
         },
       }),
     };
@@ -278,6 +280,7 @@ export class DuckDBSource {
     path: string,
     copyOptions: string,
     parameters?: Parameters,
+    options: { readonly preparedAlone?: boolean } = {},
   ): Promise<number> {
     this.#statementsStarted++;
     // The query ends on its own line so a trailing `--` comment cannot swallow the `)`.
@@ -288,7 +291,9 @@ export class DuckDBSource {
       // statement that reads files binds again when it runs (DuckDB re-binds file scans), so
       // the CSV sniffer would run twice (≈35 ms for flights-300k.csv, bench/scale.ts).
       const runOnce = async (sql: string) => {
-        await this.#requireOneStatement(sql, false);
+        // A query DuckDB prepared on its own is one statement with its brackets, quotes and
+        // comments closed, so the COPY around it is one statement too (or a parser error).
+        if (!options.preparedAlone) await this.#requireOneStatement(sql, false);
         return (await this.#connection.run(sql)).rowsChanged;
       };
       try {
