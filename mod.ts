@@ -50,11 +50,8 @@ export {
 } from "./src/engine/result.ts";
 export { type FileView, QueryEngine } from "./src/engine/query_engine.ts";
 export { DuckDBSource, type DuckDBSourceOptions } from "./src/engine/duckdb_source.ts";
-export {
-  loadArrowIpcIntoDuckDB,
-  resultToArrowTable,
-  writeArrowIpcFile,
-} from "./src/engine/arrow.ts";
+export { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "./src/engine/arrow/ipc_file.ts";
+export { resultToArrowTable } from "./src/engine/arrow/encode.ts";
 export { Config, ConfigError, type ConfigSource } from "./src/config/config.ts";
 export { KEYS as CONFIG_KEYS } from "./src/config/schema.ts";
 export { PerformanceConfig } from "./src/config/performance.ts";

@@ -24,7 +24,7 @@
 import { parseArgs } from "node:util";
 import { DuckDBSource } from "../src/engine/duckdb_source.ts";
 import type { RowsResult } from "../src/engine/result.ts";
-import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "../src/engine/arrow.ts";
+import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "../src/engine/arrow/ipc_file.ts";
 import { ensureBenchData } from "./fetch_data.ts";
 import { median, textTable } from "./_measure.ts";
 

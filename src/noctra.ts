@@ -386,7 +386,7 @@ export class Noctra {
    */
   async queryArrow(sql: string): Promise<Table> {
     // apache-arrow is loaded on first use, so sessions that never touch Arrow start faster.
-    const { resultToArrowTable } = await import("./engine/arrow.ts");
+    const { resultToArrowTable } = await import("./engine/arrow/encode.ts");
     return await resultToArrowTable(await this.query(sql));
   }
 

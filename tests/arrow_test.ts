@@ -22,12 +22,9 @@ import {
 import { DuckDBSource } from "../src/engine/duckdb_source.ts";
 import { SQLiteSource } from "../src/engine/sqlite_source.ts";
 import { type RowsResult, rowsResultFromArrays } from "../src/engine/result.ts";
-import {
-  loadArrowIpcIntoDuckDB,
-  parseDuckDBType,
-  resultToArrowTable,
-  writeArrowIpcFile,
-} from "../src/engine/arrow.ts";
+import { parseDuckDBType } from "../src/engine/arrow/duckdb_types.ts";
+import { resultToArrowTable } from "../src/engine/arrow/encode.ts";
+import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "../src/engine/arrow/ipc_file.ts";
 import { NoctraError } from "../src/errors.ts";
 import { ensureBenchData } from "../bench/fetch_data.ts";
 

@@ -23,7 +23,7 @@ import { closeSync, constants as fsConstants, openSync } from "node:fs";
 import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
 import { runExport } from "./export.ts";
 /** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */
-const arrow = () => import("./arrow.ts");
+const arrow = () => import("./arrow/ipc_file.ts");
 import { PARAMETER_PREFIX, type SessionVariable, VariableStore } from "../rql/variables.ts";
 import { groupedDigits, textOf } from "../render/values.ts";
 import {
