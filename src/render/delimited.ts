@@ -9,8 +9,7 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { textFormatter } from "./values.ts";
-import type { RenderSummary } from "./renderer.ts";
+import { type RenderSummary, textFormatter } from "./values.ts";
 
 /** Quotes one field for a delimited file when it needs quoting. */
 export function quoteField(text: string, delimiter: string): string {

@@ -9,7 +9,7 @@
  */
 import type { CopyFormat, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import type { RenderSummary } from "./renderer.ts";
+import type { RenderSummary } from "./values.ts";
 
 const PUMP_BYTES = 1 << 20;
 

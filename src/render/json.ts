@@ -6,8 +6,7 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { jsonOf, jsonString, uniqueNames } from "./values.ts";
-import type { RenderSummary } from "./renderer.ts";
+import { jsonOf, jsonString, type RenderSummary, uniqueNames } from "./values.ts";
 
 /** Writes the result as JSON: `lines = false` → one array, `true` → one object per line. */
 export async function renderJson(

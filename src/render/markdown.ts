@@ -6,8 +6,7 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { textFormatter } from "./values.ts";
-import { isNumericKind, type RenderSummary } from "./renderer.ts";
+import { isNumericKind, type RenderSummary, textFormatter } from "./values.ts";
 
 function markdownCell(text: string): string {
   return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replace(/\r?\n/g, "<br>");

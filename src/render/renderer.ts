@@ -1,39 +1,23 @@
 /**
- * The renderer registry: one writer per output format, all over streamed chunks.
+ * The renderer registry: one writer per output format, all over streamed chunks. The dispatcher
+ * imports the renderers; the renderers import only the shared helpers (`values.ts`, `sink.ts`).
  *
  * @module
  */
-import type { ColumnKind, RowsResult } from "../engine/result.ts";
+import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
 import { renderDelimited } from "./delimited.ts";
 import { copyThroughFifo } from "./fifo_copy.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { renderTable } from "./table.ts";
+import { renderTable, type TableOptions } from "./table.ts";
+import type { RenderSummary } from "./values.ts";
 
-export { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "./formats.ts";
 import type { OutputFormat } from "./formats.ts";
 
-/** Options that only the table renderer reads. */
-export interface TableOptions {
-  /** Rows to display at most; 0 = all. The rest are counted, not shown. */
-  readonly maxRows: number;
-  /** Terminal width in characters to fit the table into; undefined = do not fit. */
-  readonly width?: number | undefined;
-  /** Use ANSI styling (dim NULL and type row). */
-  readonly color: boolean;
-}
-
-/** What a renderer reports after writing a result. */
-export interface RenderSummary {
-  /** Rows in the result (all of them, also those a table did not display). */
-  readonly rows: number;
-}
-
-/** True for integer, float and decimal columns, which are right-aligned. */
-export function isNumericKind(kind: ColumnKind): boolean {
-  return kind === "integer" || kind === "float" || kind === "decimal";
-}
+export { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "./formats.ts";
+export type { TableOptions } from "./table.ts";
+export type { RenderSummary } from "./values.ts";
 
 /**
  * Whether `format` may be written by the engine's own writer (`RowsResult.copyTo`): CSV, TSV,

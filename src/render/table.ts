@@ -10,8 +10,7 @@
  */
 import type { ColumnInfo, ResultChunk, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { groupedDigits, textFormatter } from "./values.ts";
-import { isNumericKind, type RenderSummary, type TableOptions } from "./renderer.ts";
+import { groupedDigits, isNumericKind, type RenderSummary, textFormatter } from "./values.ts";
 
 /** Widest a column grows before its cells are cut with `…` (characters). */
 const MAX_COLUMN_WIDTH = 48;
@@ -86,6 +85,16 @@ function planLayout(columns: readonly ColumnInfo[], rows: Cell[][], width?: numb
 }
 
 /** Writes a result as a box table; returns the total row count. */
+/** Options that only the table renderer reads. */
+export interface TableOptions {
+  /** Rows to display at most; 0 = all. The rest are counted, not shown. */
+  readonly maxRows: number;
+  /** Terminal width in characters to fit the table into; undefined = do not fit. */
+  readonly width?: number | undefined;
+  /** Use ANSI styling (dim NULL and type row). */
+  readonly color: boolean;
+}
+
 export async function renderTable(
   result: RowsResult,
   sink: TextSink,

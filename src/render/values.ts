@@ -1,5 +1,6 @@
 /**
- * Text and JSON encodings of cell values, shared by every renderer.
+ * Text and JSON encodings of cell values, and the little every renderer shares (the summary it
+ * returns, which kinds are numeric).
  *
  * Text follows DuckDB's own `VARCHAR` casts (the value objects' `toString()`), so a table shows
  * what the DuckDB CLI shows. JSON keeps types: see {@link jsonOf}.
@@ -21,6 +22,17 @@ import {
   DuckDBUnionValue,
 } from "../engine/duckdb_api.ts";
 import type { Cell, ColumnKind } from "../engine/result.ts";
+
+/** What a renderer reports after writing a result. */
+export interface RenderSummary {
+  /** Rows in the result (all of them, also those a table did not display). */
+  readonly rows: number;
+}
+
+/** True for integer, float and decimal columns, which are right-aligned. */
+export function isNumericKind(kind: ColumnKind): boolean {
+  return kind === "integer" || kind === "float" || kind === "decimal";
+}
 
 /** Largest integer a JSON number carries exactly in JavaScript (2^53 − 1). */
 const MAX_EXACT_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
