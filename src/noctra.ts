@@ -360,7 +360,7 @@ export class Noctra {
   /**
    * Runs a query and returns its rows as an `apache-arrow` `Table`, for Deno programs that hand
    * results to other Arrow tools. Types round-trip: timestamps keep microseconds, DECIMAL keeps
-   * its scale, LIST/STRUCT/MAP become Arrow List/Struct/Map (mapping in src/engine/arrow.ts).
+   * its scale, LIST/STRUCT/MAP become Arrow List/Struct/Map (mapping in src/engine/arrow/encode.ts).
    * The table is built from streamed chunks but held whole: mind the result's size. Throws
    * DuckDB's or SQLite's error when the query fails, also mid-stream (no partial table);
    * {@link SupersededResultError} when another statement starts on the session before the table
