@@ -49,7 +49,7 @@ export {
   type StatementResult,
 } from "./src/engine/result.ts";
 export { type FileView, QueryEngine } from "./src/engine/query_engine.ts";
-export { DuckDBSource, type DuckDBSourceOptions } from "./src/engine/duckdb_source.ts";
+export { DuckDBSource, type DuckDBSourceOptions } from "./src/engine/sources/duckdb_source.ts";
 export { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "./src/engine/arrow/ipc_file.ts";
 export { resultToArrowTable } from "./src/engine/arrow/encode.ts";
 export { Config, ConfigError, type ConfigSource } from "./src/config/config.ts";

@@ -22,7 +22,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DuckDBSource } from "../src/engine/duckdb_source.ts";
+import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 import type { RowsResult } from "../src/engine/result.ts";
 import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "../src/engine/arrow/ipc_file.ts";
 import { ensureBenchData } from "./fetch_data.ts";

@@ -19,8 +19,8 @@ import {
   Utf8,
   vectorFromArray,
 } from "apache-arrow";
-import { DuckDBSource } from "../src/engine/duckdb_source.ts";
-import { SQLiteSource } from "../src/engine/sqlite_source.ts";
+import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
+import { SQLiteSource } from "../src/engine/sources/sqlite_source.ts";
 import { type RowsResult, rowsResultFromArrays } from "../src/engine/result.ts";
 import { parseDuckDBType } from "../src/engine/arrow/duckdb_types.ts";
 import { resultToArrowTable } from "../src/engine/arrow/encode.ts";

@@ -17,7 +17,7 @@ import {
   readerOptionNames,
   renderOptionValue,
 } from "../src/engine/file_readers.ts";
-import { DuckDBSource } from "../src/engine/duckdb_source.ts";
+import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 import { readRegistry } from "../src/session/attachment_registry.ts";
 
 /** A working directory with a small `;`-separated CSV file, and a fresh state directory. */

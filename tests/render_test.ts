@@ -3,7 +3,7 @@
  * Noctra-built results (plain arrays), asserting exact output.
  */
 import { strictEqual } from "node:assert/strict";
-import { DuckDBSource } from "../src/engine/duckdb_source.ts";
+import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 import { type ColumnInfo, type RowsResult, rowsResultFromArrays } from "../src/engine/result.ts";
 import { renderResult } from "../src/render/renderer.ts";
 import { StringSink } from "../src/render/sink.ts";

@@ -7,7 +7,7 @@ import type { OutputSettings } from "../src/cli/output.ts";
 import { parseRqlCommand } from "../src/rql/commands.ts";
 import { defaultAlias, fileKindOf, readerCall } from "../src/engine/file_readers.ts";
 import { relationsOf } from "../src/engine/relations.ts";
-import { DuckDBSource } from "../src/engine/duckdb_source.ts";
+import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 
 Deno.test("DuckDB's caret becomes line and column, offset by the statement's first line", () => {
   const message = 'Parser Error: syntax error at or near "FORM"\n\nLINE 2: FORM t\n        ^';

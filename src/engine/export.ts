@@ -31,7 +31,7 @@
  * @module
  */
 import { basename, dirname, extname, join } from "node:path";
-import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
+import type { DuckDBSource, Parameters } from "./sources/duckdb_source.ts";
 import { absolutePath } from "./file_readers.ts";
 import {
   EXPORT_FORMATS,

@@ -20,7 +20,7 @@
  */
 import { StatementType, VARCHAR } from "./duckdb_api.ts";
 import { closeSync, constants as fsConstants, openSync } from "node:fs";
-import type { DuckDBSource, Parameters } from "./duckdb_source.ts";
+import type { DuckDBSource, Parameters } from "./sources/duckdb_source.ts";
 import { runExport } from "./export.ts";
 /** apache-arrow is large: loaded on the first Arrow read or write, not at start-up. */
 const arrow = () => import("./arrow/ipc_file.ts");
@@ -53,11 +53,11 @@ import {
   type StatementRelations,
   type TableReference,
 } from "./relations.ts";
-import { SQLiteSource } from "./sqlite_source.ts";
-import { Bridge } from "./bridge.ts";
-import { tableUsage } from "./pushdown.ts";
+import { SQLiteSource } from "./sources/sqlite_source.ts";
+import { Bridge } from "./sources/bridge.ts";
+import { tableUsage } from "./sources/pushdown.ts";
 import type { RoutingStrategy } from "./routing.ts";
-import { sqliteTypeForDuckdb, toSqliteValue } from "./type_mapping.ts";
+import { sqliteTypeForDuckdb, toSqliteValue } from "./sources/type_mapping.ts";
 import {
   type AttachCommand,
   type DescribeCommand,

@@ -14,7 +14,7 @@
 // deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import { DuckDBDataChunk, type DuckDBType, type DuckDBValue } from "../duckdb_api.ts";
 import type { Field, RecordBatch } from "npm:apache-arrow@21.2.0";
-import type { DuckDBSource } from "../duckdb_source.ts";
+import type { DuckDBSource } from "../sources/duckdb_source.ts";
 import { NoctraError } from "../../errors.ts";
 import { type CellReader, readerFor, UnsupportedArrowType } from "./cell_readers.ts";
 import { DUCKDB_CHUNK_ROWS } from "./duckdb_types.ts";

@@ -15,7 +15,7 @@
  */
 // deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import { RecordBatchFileWriter, Schema } from "npm:apache-arrow@21.2.0";
-import type { DuckDBSource } from "../duckdb_source.ts";
+import type { DuckDBSource } from "../sources/duckdb_source.ts";
 import type { RowsResult } from "../result.ts";
 import { NoctraError } from "../../errors.ts";
 import { quoteIdentifier } from "../../sql_text.ts";

@@ -13,8 +13,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
-import { NoctraError } from "../errors.ts";
-import type { Cell, ColumnInfo, MessageResult, ResultChunk, RowsResult } from "./result.ts";
+import { NoctraError } from "../../errors.ts";
+import type { Cell, ColumnInfo, MessageResult, ResultChunk, RowsResult } from "../result.ts";
 import { kindForSqlite, toSqliteValue } from "./type_mapping.ts";
 
 /** Options for {@link SQLiteSource.open}. */

@@ -21,7 +21,7 @@ import {
   type DuckDBValue,
   ResultReturnType,
   StatementType,
-} from "./duckdb_api.ts";
+} from "../duckdb_api.ts";
 import type {
   Cell,
   ColumnInfo,
@@ -29,11 +29,11 @@ import type {
   CopyFormat,
   MessageResult,
   RowsResult,
-} from "./result.ts";
-import { quoteLiteral } from "../sql_text.ts";
-import { jsonLinesCopyQuery } from "./json_copy.ts";
-import { uniqueNames } from "../render/values.ts";
-import { NoctraError } from "../errors.ts";
+} from "../result.ts";
+import { quoteLiteral } from "../../sql_text.ts";
+import { jsonLinesCopyQuery } from "../json_copy.ts";
+import { uniqueNames } from "../../render/values.ts";
+import { NoctraError } from "../../errors.ts";
 
 /** Named parameter values (name without `$`) and their DuckDB types, bound to a statement. */
 export interface Parameters {

@@ -28,7 +28,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
   VARCHAR,
-} from "./duckdb_api.ts";
+} from "../duckdb_api.ts";
 import type { DuckDBSource } from "./duckdb_source.ts";
 import {
   qualified,
@@ -37,10 +37,10 @@ import {
   type SQLiteSource,
 } from "./sqlite_source.ts";
 import { duckdbTypeForSqlite } from "./type_mapping.ts";
-import type { Cell } from "./result.ts";
-import { NoctraError } from "../errors.ts";
-import { quoteIdentifier } from "../sql_text.ts";
-import { textOf } from "../render/values.ts";
+import type { Cell } from "../result.ts";
+import { NoctraError } from "../../errors.ts";
+import { quoteIdentifier } from "../../sql_text.ts";
+import { textOf } from "../../render/values.ts";
 
 /** Comparison operators that push down into the SQLite read. */
 export type PushedOperator = "=" | "<>" | "<" | "<=" | ">" | ">=";

@@ -15,7 +15,7 @@
  */
 import type { PushedFilter, PushedOperator } from "./bridge.ts";
 import { duckdbTypeForSqlite } from "./type_mapping.ts";
-import type { Cell } from "./result.ts";
+import type { Cell } from "../result.ts";
 
 type JsonObject = { readonly [key: string]: unknown };
 

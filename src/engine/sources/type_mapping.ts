@@ -14,10 +14,10 @@
  *
  * @module
  */
-import { DuckDBBlobValue, DuckDBDecimalValue } from "./duckdb_api.ts";
-import type { Cell, ColumnKind } from "./result.ts";
-import { NoctraError } from "../errors.ts";
-import { textOf } from "../render/values.ts";
+import { DuckDBBlobValue, DuckDBDecimalValue } from "../duckdb_api.ts";
+import type { Cell, ColumnKind } from "../result.ts";
+import { NoctraError } from "../../errors.ts";
+import { textOf } from "../../render/values.ts";
 
 /** DuckDB type that holds a SQLite column of `declaredType` (empty/null when undeclared). */
 export function duckdbTypeForSqlite(declaredType: string | null | undefined): string {
