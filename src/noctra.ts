@@ -6,7 +6,7 @@
  * @module
  */
 // deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
-import { DuckDBSource } from "./engine/duckdb_source.ts";
+import { DuckDBSource } from "./engine/sources/duckdb_source.ts";
 import { QueryEngine } from "./engine/query_engine.ts";
 import {
   type Cell,
