@@ -42,6 +42,7 @@ export {
   type CellVector,
   type ColumnInfo,
   type ColumnKind,
+  type CopyFormat,
   iterateRows,
   type MessageResult,
   type ResultChunk,
@@ -49,13 +50,32 @@ export {
   type StatementResult,
 } from "./src/engine/result.ts";
 export { type FileView, QueryEngine } from "./src/engine/query_engine.ts";
-export { DuckDBSource, type DuckDBSourceOptions } from "./src/engine/sources/duckdb_source.ts";
+export {
+  DuckDBSource,
+  type DuckDBSourceOptions,
+  type Parameters,
+} from "./src/engine/sources/duckdb_source.ts";
+export type {
+  SQLiteColumn,
+  SQLiteRelation,
+  SQLiteSource,
+} from "./src/engine/sources/sqlite_source.ts";
+export type { RoutingStrategy } from "./src/engine/routing.ts";
+export type { FileKind } from "./src/engine/file_readers.ts";
+export type { SessionVariable, VariableStore } from "./src/rql/variables.ts";
 export { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "./src/engine/arrow/ipc_file.ts";
-export { resultToArrowTable } from "./src/engine/arrow/encode.ts";
-export { Config, ConfigError, type ConfigSource } from "./src/config/config.ts";
-export { KEYS as CONFIG_KEYS } from "./src/config/schema.ts";
-export { PerformanceConfig } from "./src/config/performance.ts";
-export { NO_SANDBOX, type SandboxPolicy, sandboxPolicy } from "./src/sandbox/policy.ts";
+export { type ArrowWriteOptions, resultToArrowTable } from "./src/engine/arrow/encode.ts";
+export { Config, type ConfigEntry, ConfigError, type ConfigSource } from "./src/config/config.ts";
+export { type ConfigValue, KEYS as CONFIG_KEYS, type KeySpec } from "./src/config/schema.ts";
+export { type IOType, PerformanceConfig } from "./src/config/performance.ts";
+export {
+  NO_SANDBOX,
+  type SandboxFlags,
+  type SandboxLayer,
+  type SandboxOrigin,
+  type SandboxPolicy,
+  sandboxPolicy,
+} from "./src/sandbox/policy.ts";
 export {
   isOutputFormat,
   OUTPUT_FORMATS,

@@ -19,6 +19,13 @@ export const EXIT_USAGE = 2;
 export class NoctraError extends Error {
   /** Process exit code in batch mode: {@link EXIT_STATEMENT_FAILED} or {@link EXIT_USAGE}. */
   readonly exitCode: number;
+  /**
+   * An error for the user.
+   *
+   * @param message one line for the user, naming the input and the cause.
+   * @param exitCode the batch-mode exit code (default {@link EXIT_STATEMENT_FAILED}).
+   * @param options `cause`, for the error this one explains.
+   */
   constructor(message: string, exitCode: number = EXIT_STATEMENT_FAILED, options?: ErrorOptions) {
     super(message, options);
     this.name = "NoctraError";
@@ -28,6 +35,11 @@ export class NoctraError extends Error {
 
 /** A bad command line: unknown flag, malformed value, missing script file. Exit code 2. */
 export class UsageError extends NoctraError {
+  /**
+   * A usage error with exit code 2.
+   *
+   * @param message one line naming the flag or file and what to do.
+   */
   constructor(message: string) {
     super(message, EXIT_USAGE);
     this.name = "UsageError";

@@ -86,7 +86,9 @@ export interface NoctraOptions {
 
 /** One statement of a script together with its result. */
 export interface ExecutedStatement {
+  /** The statement's text and where it starts in the script. */
   readonly statement: SplitStatement;
+  /** What it produced: rows to read, or a message. */
   readonly result: StatementResult;
 }
 

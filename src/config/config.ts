@@ -20,6 +20,11 @@ export type ConfigSource = "default" | "file" | "env" | "flag" | "SET";
 
 /** A bad configuration: exit code 2, message names the file, key and allowed values. */
 export class ConfigError extends NoctraError {
+  /**
+   * A configuration error with exit code 2.
+   *
+   * @param message one line naming the file, key and allowed values.
+   */
   constructor(message: string) {
     super(message, EXIT_USAGE);
     this.name = "ConfigError";
@@ -38,8 +43,11 @@ export interface ConfigLoadOptions {
 
 /** One effective setting, as `SHOW CONFIG` lists it. */
 export interface ConfigEntry {
+  /** Fully qualified key, e.g. `duckdb.performance.base_threads`. */
   readonly key: string;
+  /** The value in force. */
   readonly value: ConfigValue;
+  /** Where it came from: default, file, environment, flag or `SET`. */
   readonly source: ConfigSource;
 }
 

@@ -36,8 +36,16 @@ export class PerformanceConfig {
   readonly baseThreads: number;
   /** Factor for remote work (≥ 1). */
   readonly remoteMultiplier: number;
+  /** Whether the session's files are local or remote (`io_type`), which sets the threads. */
   readonly ioType: IOType;
 
+  /**
+   * A thread policy.
+   *
+   * @param baseThreads threads for local work; below 1 becomes 1, fractions are cut.
+   * @param remoteMultiplier factor for remote work; below 1 becomes 1.
+   * @param ioType the `io_type` setting.
+   */
   constructor(baseThreads: number, remoteMultiplier: number, ioType: IOType) {
     this.baseThreads = Math.max(1, Math.trunc(baseThreads));
     this.remoteMultiplier = Math.max(1, remoteMultiplier);

@@ -15,6 +15,7 @@ export type ConfigValue = string | number | boolean;
 export interface KeySpec {
   /** Fully qualified key, e.g. `duckdb.performance.base_threads`. */
   readonly key: string;
+  /** How values are read and checked (`memory`: DuckDB sizes such as `4GB` or `75%`). */
   readonly type: "integer" | "number" | "boolean" | "string" | "enum" | "memory";
   /** Default value; a function for defaults that depend on the machine. */
   readonly defaultValue: ConfigValue | (() => ConfigValue);

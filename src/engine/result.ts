@@ -38,6 +38,7 @@ export interface ColumnInfo {
 
 /** Column-major access to one chunk column. `getItem(row)` returns the cell at `row`. */
 export interface CellVector {
+  /** The cell at `row` (0-based, below the chunk's `rowCount`); null for SQL NULL. */
   getItem(row: number): Cell;
 }
 
@@ -57,6 +58,7 @@ export type CopyFormat = "csv" | "tsv" | "jsonl";
 
 /** A result that has rows: metadata plus a single-pass stream of chunks. */
 export interface RowsResult {
+  /** Tells a {@link StatementResult} with rows from a {@link MessageResult}. */
   readonly kind: "rows";
   /** Result columns in order. */
   readonly columns: readonly ColumnInfo[];
@@ -77,6 +79,7 @@ export interface RowsResult {
 
 /** A statement that produced no rows (DDL, SET, USE …): a human message for stderr. */
 export interface MessageResult {
+  /** Tells a {@link MessageResult} from a {@link RowsResult}. */
   readonly kind: "message";
   /** One line for the user, e.g. `view "airports" → fixtures/airports.csv`; may be empty. */
   readonly message: string;

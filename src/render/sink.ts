@@ -9,6 +9,7 @@
 
 /** Anything with Deno's `Writer.write` shape: `Deno.stdout`, a `Deno.FsFile`. */
 export interface ByteWriter {
+  /** Writes some of `bytes`; resolves to how many were written (bytes). */
   write(bytes: Uint8Array): Promise<number>;
 }
 
@@ -53,6 +54,8 @@ export class TextSink {
   #buffered = 0;
 
   /**
+   * A sink writing to `writer`, buffering text up to the flush threshold.
+   *
    * @param writer where the bytes go
    * @param name the output's name in error messages (`-o out.csv`; default `stdout`)
    */
@@ -102,16 +105,20 @@ export class TextSink {
 export class StringSink extends TextSink {
   #text = "";
   readonly #decoder = new TextDecoder();
+  /** An empty sink. */
   constructor() {
     super({ write: (bytes) => Promise.resolve(bytes.length) });
   }
+  /** Appends `text`. */
   override write(text: string): Promise<void> {
     this.#text += text;
     return Promise.resolve();
   }
+  /** Nothing to flush: the text is kept as it comes. */
   override flush(): Promise<void> {
     return Promise.resolve();
   }
+  /** Appends `bytes` decoded as UTF-8 (a character split across calls is joined). */
   override writeBytes(bytes: Uint8Array): Promise<void> {
     this.#text += this.#decoder.decode(bytes, { stream: true });
     return Promise.resolve();

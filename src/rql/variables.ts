@@ -14,14 +14,25 @@ import type { DuckDBType, DuckDBValue } from "npm:@duckdb/node-api@1.5.5-r.5";
 import { type Token, tokenize, tokenizeLenient } from "./lexer.ts";
 import { NoctraError } from "../errors.ts";
 
-/** A variable's value and its DuckDB type. */
+/**
+ * A variable's value and its DuckDB type.
+ *
+ * @internal Typed with `@duckdb/node-api` values, outside the documented library surface.
+ */
 export interface SessionVariable {
+  /** The name as written after `#`, without it. */
   readonly name: string;
+  /** The value, bound as a parameter wherever `#name` appears. */
   readonly value: DuckDBValue;
+  /** Its DuckDB type (what `SHOW VARS` lists). */
   readonly type: DuckDBType;
 }
 
-/** A statement with its `#name` references replaced by parameters, and their values. */
+/**
+ * A statement with its `#name` references replaced by parameters, and their values.
+ *
+ * @internal Typed with `@duckdb/node-api` values, outside the documented library surface.
+ */
 export interface BoundStatement {
   /** The statement with each `#name` written as `$noctra_name`. */
   readonly sql: string;
@@ -38,7 +49,11 @@ export const PARAMETER_PREFIX = "noctra_";
 export class VariableStore {
   readonly #variables = new Map<string, SessionVariable>();
 
-  /** Sets (or replaces) a variable. */
+  /**
+   * Sets (or replaces) a variable.
+   *
+   * @internal Takes `@duckdb/node-api` values, outside the documented library surface.
+   */
   set(name: string, value: DuckDBValue, type: DuckDBType): SessionVariable {
     const variable = { name, value, type };
     this.#variables.set(name.toLowerCase(), variable);
@@ -78,6 +93,7 @@ export class VariableStore {
    * @throws {NoctraError} naming an undefined variable, or a reference that cannot be bound
    *   without changing how DuckDB reads the statement
    * @throws {UnterminatedTokenError} (from `./lexer.ts`) for an unterminated token
+   * @internal Returns `@duckdb/node-api` values, outside the documented library surface.
    */
   bind(statement: string): BoundStatement {
     const tokens = tokenize(statement);

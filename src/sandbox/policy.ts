@@ -36,6 +36,7 @@ export type SandboxLayer = "landlock" | "seatbelt" | "duckdb-only" | "off";
 
 /** The directories a session may read and write (absolute, symlinks resolved). */
 export interface SandboxPolicy {
+  /** What asked for the confinement (a flag, the config, or nothing). */
   readonly origin: SandboxOrigin;
   /** Readable directories (the writable ones included). */
   readonly read: readonly string[];
@@ -50,7 +51,9 @@ export const NO_SANDBOX: SandboxPolicy = { origin: "off", read: [], write: [], a
 
 /** Options from the command line. */
 export interface SandboxFlags {
+  /** `--allow-read` directories (as given; made absolute by {@link sandboxPolicy}). */
   readonly allowRead?: readonly string[] | undefined;
+  /** `--allow-write` directories (as given; made absolute by {@link sandboxPolicy}). */
   readonly allowWrite?: readonly string[] | undefined;
   /** `--sandbox`: confine to the current directory. */
   readonly sandbox?: boolean;

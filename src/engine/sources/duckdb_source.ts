@@ -35,9 +35,15 @@ import { jsonLinesCopyQuery } from "../json_copy.ts";
 import { uniqueNames } from "../../render/values.ts";
 import { NoctraError } from "../../errors.ts";
 
-/** Named parameter values (name without `$`) and their DuckDB types, bound to a statement. */
+/**
+ * Named parameter values (name without `$`) and their DuckDB types, bound to a statement.
+ *
+ * @internal Typed with `@duckdb/node-api` values, outside the documented library surface.
+ */
 export interface Parameters {
+  /** Each parameter's value, by name. */
   readonly values: Readonly<Record<string, DuckDBValue>>;
+  /** Each parameter's DuckDB type, by name. */
   readonly types: Readonly<Record<string, DuckDBType>>;
 }
 
@@ -352,6 +358,8 @@ export class DuckDBSource {
    * Runs a one-value query (`SELECT expr`) and returns the value with its DuckDB type. Throws
    * {@link NoctraError} when the query returns other than one row of one column, DuckDB's error
    * when it fails.
+   *
+   * @internal Returns `@duckdb/node-api` values, outside the documented library surface.
    */
   async evaluate(
     sql: string,
@@ -373,7 +381,11 @@ export class DuckDBSource {
     }
   }
 
-  /** Runs a statement and returns all its rows as arrays of cells. For small internal reads. */
+  /**
+   * Runs a statement and returns all its rows as arrays of cells. For small internal reads.
+   *
+   * @internal Takes `@duckdb/node-api` values as parameters, outside the documented surface.
+   */
   async readAll(
     sql: string,
     parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
@@ -385,7 +397,11 @@ export class DuckDBSource {
     return reader.getRows();
   }
 
-  /** Runs a statement for its effect and discards any rows. */
+  /**
+   * Runs a statement for its effect and discards any rows.
+   *
+   * @internal Takes `@duckdb/node-api` values as parameters, outside the documented surface.
+   */
   async run(
     sql: string,
     parameters?: readonly DuckDBValue[] | Readonly<Record<string, DuckDBValue>>,
@@ -398,6 +414,8 @@ export class DuckDBSource {
   /**
    * Splits `sql` with DuckDB's parser and returns each statement's `StatementType`
    * (`extractStatements` + prepare). Throws DuckDB's parser or binder error.
+   *
+   * @internal Returns `@duckdb/node-api` enums, outside the documented library surface.
    */
   async statementTypes(sql: string): Promise<StatementType[]> {
     this.#statementsStarted++;
@@ -420,7 +438,11 @@ export class DuckDBSource {
     return JSON.parse(String(rows[0]?.[0] ?? "null"));
   }
 
-  /** An appender into `catalog.schema.table`, for bulk loads with `appendDataChunk`. */
+  /**
+   * An appender into `catalog.schema.table`, for bulk loads with `appendDataChunk`.
+   *
+   * @internal Returns a `@duckdb/node-api` appender, outside the documented library surface.
+   */
   async appender(catalog: string, schema: string, table: string): Promise<DuckDBAppender> {
     this.#statementsStarted++;
     return await this.#connection.createAppender(table, schema, catalog);

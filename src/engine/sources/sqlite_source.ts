@@ -29,16 +29,21 @@ export interface SQLiteOpenOptions {
 
 /** A table or view of an attached database. */
 export interface SQLiteRelation {
+  /** The name in `sqlite_master`. */
   readonly name: string;
+  /** Whether it is a table or a view. */
   readonly type: "table" | "view";
 }
 
 /** A column as `PRAGMA table_xinfo` reports it. */
 export interface SQLiteColumn {
+  /** Column name. */
   readonly name: string;
   /** Declared type, `""` when none. */
   readonly declaredType: string;
+  /** Declared `NOT NULL`. */
   readonly notNull: boolean;
+  /** Part of the primary key. */
   readonly primaryKey: boolean;
 }
 
@@ -89,7 +94,9 @@ export class SQLiteSource {
   readonly alias: string;
   /** Absolute path of the database file. */
   readonly path: string;
+  /** Attached read-only (`ATTACH … (READ_ONLY)`): writes are refused. */
   readonly readOnly: boolean;
+  /** How long a statement waits for another connection's lock (SQLite `busy_timeout`), ms. */
   readonly busyTimeoutMs: number;
   readonly #db: DatabaseSync;
   /** Incremented on every write routed through this source (own writes do not move data_version). */
