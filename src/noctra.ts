@@ -26,6 +26,8 @@ import {
   type SandboxLayer,
   type SandboxPolicy,
 } from "./sandbox/policy.ts";
+import type { RoutingStrategy } from "./engine/routing.ts";
+import { uniqueNames } from "./render/values.ts";
 
 /**
  * DuckDB options at instance creation from the settings: `threads`, `memory_limit` (a share of
@@ -46,8 +48,6 @@ function duckdbSettings(config: Config): Record<string, string> {
   if (temp !== "") settings.temp_directory = temp;
   return settings;
 }
-import type { RoutingStrategy } from "./engine/routing.ts";
-import { uniqueNames } from "./render/values.ts";
 
 /** Options for {@link Noctra.open}. */
 export interface NoctraOptions {

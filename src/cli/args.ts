@@ -9,6 +9,8 @@ import { UsageError } from "../errors.ts";
 import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/formats.ts";
 
+export { HELP_TEXT } from "./help.ts";
+
 /** Everything the command line can ask for. */
 export interface CliOptions {
   /** `-c/--command`: statements to run, in order (repeatable). */
@@ -49,8 +51,6 @@ export interface CliOptions {
   readonly help: boolean;
   readonly version: boolean;
 }
-
-export { HELP_TEXT } from "./help.ts";
 
 /** The flags `parseArgs` knows; `value` names what a flag that takes one expects, for messages. */
 const FLAGS = {

@@ -5,15 +5,15 @@
  * @module
  */
 import type { RowsResult, StatementResult } from "../engine/result.ts";
+import { type OutputFormat, renderResult } from "../render/renderer.ts";
+import type { TextSink } from "../render/sink.ts";
+import { oneLine } from "../errors.ts";
 
 /** True for DuckDB's EXPLAIN results: columns `explain_key`, `explain_value`. */
 function isExplainResult(result: RowsResult): boolean {
   return result.columns.length === 2 && result.columns[0]!.name === "explain_key" &&
     result.columns[1]!.name === "explain_value";
 }
-import { type OutputFormat, renderResult } from "../render/renderer.ts";
-import type { TextSink } from "../render/sink.ts";
-import { oneLine } from "../errors.ts";
 
 /** Mutable output settings of a CLI session. */
 export interface OutputSettings {

@@ -13,6 +13,15 @@ import type * as NodeApi from "npm:@duckdb/node-api@1.5.5-r.5";
 // @ts-types="../../vendor/duckdb-node-api.d.mts"
 import bundle from "../../vendor/duckdb-node-api.mjs";
 
+export type {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBPreparedStatement,
+  DuckDBResult,
+  DuckDBType,
+  DuckDBValue,
+} from "npm:@duckdb/node-api@1.5.5-r.5";
+
 const api = bundle as typeof NodeApi;
 
 export const {
@@ -111,11 +120,3 @@ export type DuckDBVarCharVector = NodeApi.DuckDBVarCharVector;
 export type DuckDBVector = NodeApi.DuckDBVector;
 export type ResultReturnType = NodeApi.ResultReturnType;
 export type StatementType = NodeApi.StatementType;
-export type {
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBPreparedStatement,
-  DuckDBResult,
-  DuckDBType,
-  DuckDBValue,
-} from "npm:@duckdb/node-api@1.5.5-r.5";

@@ -7,13 +7,13 @@
  * @module
  */
 
+import { NoctraError } from "../errors.ts";
+
 /** Anything with Deno's `Writer.write` shape: `Deno.stdout`, a `Deno.FsFile`. */
 export interface ByteWriter {
   /** Writes some of `bytes`; resolves to how many were written (bytes). */
   write(bytes: Uint8Array): Promise<number>;
 }
-
-import { NoctraError } from "../errors.ts";
 
 /** Raised when the reader of our output went away (`noctra … | head`). */
 export class OutputClosedError extends Error {
