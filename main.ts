@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { VERSION } from "./src/version.ts";
+import { versionText } from "./src/version.ts";
 
 /**
  * Imports a module of this program by a specifier Deno cannot read before running: Deno walks
@@ -19,7 +19,7 @@ function load<Module>(path: string): Promise<Module> {
 if (import.meta.main) {
   const args = Deno.args;
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-    Deno.stdout.writeSync(new TextEncoder().encode(`noctra ${VERSION}\n`));
+    Deno.stdout.writeSync(new TextEncoder().encode(versionText()));
     Deno.exit(0);
   }
   if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {

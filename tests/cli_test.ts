@@ -241,7 +241,13 @@ Deno.test("--help and --version print to stdout and exit 0", async () => {
   match(help.stdout, /^noctra — SQL over CSV/);
   match(help.stdout, /Exit codes: 0 success, 1 a statement failed, 2 usage error/);
   const version = await runNoctra(["-V"]);
-  deepStrictEqual(version, { code: 0, stdout: "noctra 0.1.0\n", stderr: "" });
+  deepStrictEqual(version, {
+    code: 0,
+    stdout: `noctra 0.1.0\nduckdb 1.5.5\ndeno ${Deno.version.deno}\ntarget ${Deno.build.target}\n`,
+    stderr: "",
+  });
+  // The same text when the launcher answers (a flag before -V), and the versions are true.
+  strictEqual((await runNoctra(["--no-restore", "-V"])).stdout, version.stdout);
 });
 
 Deno.test("the demo task's script runs on the bundled fixtures", async () => {

@@ -14,7 +14,7 @@ import { describeError, EXIT_USAGE, exitCodeOf } from "../errors.ts";
 import { isSandboxed, type SandboxPolicy, sandboxPolicy } from "../sandbox/policy.ts";
 import { noctraPath } from "../session/xdg.ts";
 import { enterSandbox } from "../sandbox/layers.ts";
-import { VERSION } from "../version.ts";
+import { versionText } from "../version.ts";
 
 /**
  * Runs `noctra` with `argv` (without the program name) and returns the exit code: 0 success,
@@ -33,7 +33,7 @@ export async function launch(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.version) {
-    await writeOut(`noctra ${VERSION}\n`);
+    await writeOut(versionText());
     return 0;
   }
   let policy: SandboxPolicy;
