@@ -1,0 +1,136 @@
+/**
+ * What the release builds on: the smoke script (run here against `deno run -A main.ts`, in the
+ * release workflow against each compiled binary), the per-target include/exclude list of
+ * `deno task compile`, its one-line message without `denort`, and the versions `--version` names.
+ */
+import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  bindingPackageFor,
+  compileArgs,
+  denortProblem,
+  excludedPackages,
+  outputName,
+  TARGETS,
+} from "../scripts/compile.ts";
+import { DUCKDB_VERSION, VERSION } from "../src/version.ts";
+import { DuckDBInstance } from "../src/engine/duckdb_api.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+async function run(command: string, args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(command, {
+    args,
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("the smoke script passes against deno run -A main.ts", async () => {
+  const result = await run("bash", ["scripts/smoke.sh", Deno.execPath(), "run", "-A", "main.ts"]);
+  strictEqual(result.code, 0, result.stdout + result.stderr);
+  strictEqual(result.stdout.includes("FAIL"), false, result.stdout);
+  // Every check ran here (Linux has util-linux `script` for the pseudo-terminal).
+  match(result.stdout, /^# 10 passed, 0 failed, 0 skipped$/m);
+});
+
+Deno.test("the smoke script fails when the program does not work", async () => {
+  const result = await run("bash", ["scripts/smoke.sh", "false"]);
+  strictEqual(result.code, 1);
+  match(result.stdout, /^FAIL - version: exit 1, expected 0/m);
+  match(result.stdout, /^# 0 passed, 10 failed, 0 skipped$/m);
+});
+
+Deno.test("each target embeds only its own DuckDB binding and no build tools", () => {
+  const installed = [
+    "@duckdb+node-api@1.5.5-r.5",
+    "@duckdb+node-bindings-linux-x64-musl@1.5.5-r.5",
+    "@duckdb+node-bindings-linux-x64@1.5.5-r.5",
+    "@duckdb+node-bindings-linux-arm64@1.5.5-r.5",
+    "@duckdb+node-bindings-darwin-arm64@1.5.5-r.5",
+    "@duckdb+node-bindings@1.5.5-r.5",
+    "@esbuild+linux-x64@0.25.0",
+    "@types+node@25.9.9",
+    "apache-arrow@21.2.0",
+    "esbuild@0.25.0",
+    "smol-toml@1.9.1",
+    "undici-types@7.24.6",
+  ];
+  const buildOnly = [
+    "@esbuild+linux-x64@0.25.0",
+    "@types+node@25.9.9",
+    "esbuild@0.25.0",
+    "undici-types@7.24.6",
+  ];
+  deepStrictEqual(
+    excludedPackages("x86_64-unknown-linux-gnu", installed).sort(),
+    [
+      "@duckdb+node-bindings-darwin-arm64@1.5.5-r.5",
+      "@duckdb+node-bindings-linux-arm64@1.5.5-r.5",
+      "@duckdb+node-bindings-linux-x64-musl@1.5.5-r.5",
+      ...buildOnly,
+    ].sort(),
+  );
+  deepStrictEqual(
+    excludedPackages("aarch64-apple-darwin", installed).sort(),
+    [
+      "@duckdb+node-bindings-linux-arm64@1.5.5-r.5",
+      "@duckdb+node-bindings-linux-x64-musl@1.5.5-r.5",
+      "@duckdb+node-bindings-linux-x64@1.5.5-r.5",
+      ...buildOnly,
+    ].sort(),
+  );
+  deepStrictEqual(TARGETS.map(bindingPackageFor), [
+    "@duckdb/node-bindings-linux-x64",
+    "@duckdb/node-bindings-linux-arm64",
+    "@duckdb/node-bindings-darwin-x64",
+    "@duckdb/node-bindings-darwin-arm64",
+    "@duckdb/node-bindings-win32-x64",
+  ]);
+  strictEqual(outputName("x86_64-pc-windows-msvc"), "noctra-x86_64-pc-windows-msvc.exe");
+  const args = compileArgs("x86_64-unknown-linux-gnu", installed);
+  for (const flag of ["-A", "--self-extracting", "main.ts"]) strictEqual(args.includes(flag), true);
+  strictEqual(args.join(" ").includes("--include src/cli/launch.ts"), true);
+  strictEqual(
+    args.join(" ").includes("--exclude node_modules/.deno/@duckdb+node-bindings-linux-x64-musl@"),
+    true,
+  );
+});
+
+Deno.test("deno task compile without denort says so in one line and exits 1", async () => {
+  const result = await run(Deno.execPath(), [
+    "run",
+    "-A",
+    "scripts/compile.ts",
+    "--target",
+    "x86_64-unknown-linux-gnu",
+  ], { DENORT_BIN: `${ROOT}no-such-denort` });
+  strictEqual(result.code, 1);
+  deepStrictEqual(result.stderr.trim().split("\n"), [
+    `compile: x86_64-unknown-linux-gnu: DENORT_BIN=${ROOT}no-such-denort is not a usable denort (no such file); point DENORT_BIN at a denort of Deno ${Deno.version.deno} for the target`,
+  ]);
+  match(
+    denortProblem("error sending request for url (https://dl.deno.land/…): dns error", undefined)!,
+    /^deno compile could not download denort .* set DENORT_BIN=/,
+  );
+  strictEqual(denortProblem("error: Module not found", undefined), null);
+});
+
+Deno.test("--version names the versions that really run", async () => {
+  const config = await Deno.readTextFile(`${ROOT}deno.json`);
+  strictEqual(/"version":\s*"([^"]+)"/.exec(config)?.[1], VERSION);
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const reader = await connection.runAndReadAll("SELECT version()");
+  strictEqual(String(reader.getRows()[0]![0]), `v${DUCKDB_VERSION}`);
+  connection.closeSync();
+  instance.closeSync();
+});
