@@ -15,7 +15,8 @@
  * - What is embedded: the module graph of main.ts, the two modules main.ts loads by a computed
  *   specifier (`--include`, see main.ts), and the project's `node_modules/` minus every package the
  *   target does not run: other platforms' bindings (the glibc target must not carry the musl
- *   `libduckdb.so`, 70 MB) and build-time tools (esbuild) — {@link excludedPackages}.
+ *   `libduckdb.so`, 70 MB) and build- or check-time tools (esbuild, the workflow validator) —
+ *   {@link excludedPackages}.
  * - Permissions: `-A`. DuckDB runs as native code through Node-API: Deno's permission checks
  *   never see its file or network access, so a narrower Deno permission set would confine only
  *   Noctra's own TypeScript and promise a boundary that is not there. Noctra's own confinement
@@ -46,7 +47,14 @@ export type Target = typeof TARGETS[number];
 export const LAZY_MODULES: readonly string[] = ["src/cli/launch.ts", "src/cli/help.ts"];
 
 /** npm packages needed only to build (never imported when Noctra runs). */
-const BUILD_ONLY_PACKAGES = [/^esbuild@/, /^@esbuild\+/, /^@types\+/, /^undici-types@/];
+const BUILD_ONLY_PACKAGES = [
+  /^esbuild@/,
+  /^@esbuild\+/,
+  /^@types\+/,
+  /^undici-types@/,
+  /^@action-validator\+/,
+  /^chalk@/,
+];
 
 /**
  * The `@duckdb/node-bindings-*` package a target runs, e.g. `node-bindings-linux-x64` for

@@ -51,6 +51,7 @@ Deno.test("the smoke script fails when the program does not work", async () => {
 
 Deno.test("each target embeds only its own DuckDB binding and no build tools", () => {
   const installed = [
+    "@action-validator+cli@0.6.0",
     "@duckdb+node-api@1.5.5-r.5",
     "@duckdb+node-bindings-linux-x64-musl@1.5.5-r.5",
     "@duckdb+node-bindings-linux-x64@1.5.5-r.5",
@@ -65,6 +66,7 @@ Deno.test("each target embeds only its own DuckDB binding and no build tools", (
     "undici-types@7.24.6",
   ];
   const buildOnly = [
+    "@action-validator+cli@0.6.0",
     "@esbuild+linux-x64@0.25.0",
     "@types+node@25.9.9",
     "esbuild@0.25.0",
@@ -122,6 +124,22 @@ Deno.test("deno task compile without denort says so in one line and exits 1", as
     /^deno compile could not download denort .* set DENORT_BIN=/,
   );
   strictEqual(denortProblem("error: Module not found", undefined), null);
+});
+
+Deno.test("the workflow files pass GitHub's schema, and the validator catches a broken one", async () => {
+  const validate = (path: string) =>
+    run(Deno.execPath(), ["run", "-A", "npm:@action-validator/cli@0.6.0", path]);
+  for (const workflow of [".github/workflows/ci.yml", ".github/workflows/release.yml"]) {
+    const result = await validate(workflow);
+    strictEqual(result.code, 0, `${workflow}: ${result.stdout}${result.stderr}`);
+  }
+  const broken = await Deno.makeTempFile({ suffix: ".yml" });
+  const ci = await Deno.readTextFile(`${ROOT}.github/workflows/ci.yml`);
+  await Deno.writeTextFile(broken, ci.replace("steps:", "stepz:"));
+  const result = await validate(broken);
+  await Deno.remove(broken);
+  strictEqual(result.code, 1);
+  match(result.stdout + result.stderr, /"errors"/);
 });
 
 Deno.test("--version names the versions that really run", async () => {
