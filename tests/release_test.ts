@@ -142,6 +142,41 @@ Deno.test("the workflow files pass GitHub's schema, and the validator catches a 
   match(result.stdout + result.stderr, /"errors"/);
 });
 
+Deno.test("deno install --global gives a noctra that runs with the network cut off", async () => {
+  const root = await Deno.makeTempDir({ prefix: "noctra-install-" });
+  try {
+    const install = await run(Deno.execPath(), [
+      "install",
+      "--global",
+      "-A",
+      "-n",
+      "noctra",
+      "--root",
+      root,
+      "main.ts",
+    ]);
+    strictEqual(install.code, 0, install.stderr);
+    const shim = `${root}/bin/noctra`;
+    // Any attempt to reach the npm registry or the web fails: every request goes to a dead proxy.
+    const offline = {
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      HTTP_PROXY: "http://127.0.0.1:9",
+      XDG_STATE_HOME: root,
+      XDG_CONFIG_HOME: root,
+    };
+    const result = await run(shim, [
+      "--no-restore",
+      "--format",
+      "csv",
+      "-c",
+      "SELECT count(*) AS n FROM 'fixtures/penguins.parquet'",
+    ], offline);
+    deepStrictEqual({ code: result.code, stdout: result.stdout }, { code: 0, stdout: "n\n344\n" });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("--version names the versions that really run", async () => {
   const config = await Deno.readTextFile(`${ROOT}deno.json`);
   strictEqual(/"version":\s*"([^"]+)"/.exec(config)?.[1], VERSION);
