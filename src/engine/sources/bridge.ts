@@ -42,6 +42,12 @@ import { NoctraError } from "../../errors.ts";
 import { quoteIdentifier } from "../../sql_text.ts";
 import { textOf } from "../../render/values.ts";
 
+/**
+ * Longest a copy from SQLite runs without giving way to the event loop, in ms: the bound on how
+ * late Ctrl-C acts during a copy (each pause costs ~2 ms, so ~1 % of a long copy).
+ */
+export const COPY_YIELD_MS = 200;
+
 /** Comparison operators that push down into the SQLite read. */
 export type PushedOperator = "=" | "<>" | "<" | "<=" | ">" | ">=";
 
@@ -106,6 +112,9 @@ export class Bridge {
   readonly #duckdb: DuckDBSource;
   readonly #thresholdRows: () => number;
   readonly #cache = new Map<string, CacheState>();
+  /** Rows copied so far by the copy in progress, or null when none runs. */
+  #copying: { rows: number } | null = null;
+  #interrupted = false;
   /** SQLite's schema cookie when each source's shadow tables were last built. */
   readonly #schemaVersions = new Map<SQLiteSource, number>();
 
@@ -113,6 +122,20 @@ export class Bridge {
   constructor(duckdb: DuckDBSource, thresholdRows: () => number) {
     this.#duckdb = duckdb;
     this.#thresholdRows = thresholdRows;
+  }
+
+  /** Rows copied so far by the copy from SQLite in progress, or null when none runs. */
+  get copiedRows(): number | null {
+    return this.#copying?.rows ?? null;
+  }
+
+  /**
+   * Stops the copy in progress: it gives way to the event loop at least every
+   * {@link COPY_YIELD_MS} (so a Ctrl-C handler runs) and then throws {@link NoctraError}
+   * "interrupted". The shadow table is emptied by the next copy, and nothing is cached.
+   */
+  interrupt(): void {
+    if (this.#copying !== null) this.#interrupted = true;
   }
 
   /** Creates the shadow catalog of `source` and an empty shadow table per SQLite table. */
@@ -278,6 +301,10 @@ export class Bridge {
     const appender = await this.#duckdb.appender(source.alias, "main", table);
     const chunk = DuckDBDataChunk.create(types, SQLITE_PAGE_ROWS);
     let copied = 0;
+    const copying = { rows: 0 };
+    this.#copying = copying;
+    this.#interrupted = false;
+    let lastYield = performance.now();
     try {
       const nulls = new Array<DuckDBValue>(SQLITE_PAGE_ROWS).fill(null);
       const parameters = filters.map((filter) => filter.value);
@@ -310,10 +337,24 @@ export class Bridge {
         }
         appender.appendDataChunk(chunk);
         copied += page.length;
+        copying.rows = copied;
+        if (performance.now() - lastYield >= COPY_YIELD_MS) {
+          // SQLite reads and DuckDB appends are synchronous: without a pause now and then, a
+          // Ctrl-C handler (and the progress bar) would wait for the whole copy.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+          if (this.#interrupted) {
+            throw new NoctraError(
+              `interrupted: the copy of ${source.alias}.${table} from SQLite stopped after ${copied} rows`,
+            );
+          }
+        }
       }
       appender.flushSync();
     } finally {
       appender.closeSync();
+      this.#copying = null;
+      this.#interrupted = false;
     }
     return { rows: copied, sql, parameters: filters.map((filter) => filter.value) };
   }

@@ -448,6 +448,32 @@ export class DuckDBSource {
     return await this.#connection.createAppender(table, schema, catalog);
   }
 
+  /**
+   * Turns on DuckDB's progress tracking for {@link queryProgress} (`enable_progress_bar`), with
+   * DuckDB's own printing off (`enable_progress_bar_print`) and no wait before tracking starts
+   * (`progress_bar_time = 0`). For sessions that show a progress bar (stderr is a terminal).
+   */
+  async enableProgress(): Promise<void> {
+    await this.#connection.run(
+      "SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0",
+    );
+  }
+
+  /**
+   * DuckDB's progress of the running statement (`connection.progress`, tracked once
+   * {@link enableProgress} ran): `percentage` 0–100, undefined when no operator of the plan can
+   * estimate it (DuckDB reports −1), and the rows processed so far.
+   */
+  queryProgress(): { percentage?: number; rows?: number } {
+    if (this.#closed) return {};
+    const progress = this.#connection.progress;
+    const rows = Number(progress.rows_processed);
+    return {
+      ...(progress.percentage >= 0 ? { percentage: progress.percentage } : {}),
+      ...(rows > 0 ? { rows } : {}),
+    };
+  }
+
   /** Asks DuckDB to stop the running statement (`connection.interrupt()`); it then throws. */
   interrupt(): void {
     if (this.#closed) return;
