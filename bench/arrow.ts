@@ -26,7 +26,7 @@ import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 import type { RowsResult } from "../src/engine/result.ts";
 import { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "../src/engine/arrow/ipc_file.ts";
 import { ensureBenchData } from "./fetch_data.ts";
-import { median, textTable } from "./_measure.ts";
+import { median, textTable } from "./harness/mod.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,

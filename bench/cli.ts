@@ -11,41 +11,29 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { ensureBenchData } from "./fetch_data.ts";
 import {
+  BENCHMARKS_DOC,
+  DUCKDB_CLI,
   measureSides,
   median,
+  parseBenchFlags,
   peakRssText,
-  replaceSection,
+  REPO_ROOT as ROOT,
+  requireDuckdbCli,
   type RunSpec,
   textTable,
-} from "./_measure.ts";
+  writeBenchSection,
+} from "./harness/mod.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DOC = `${ROOT}docs/BENCHMARKS.md`;
 const START = "<!-- bench:cli:start -->";
 const END = "<!-- bench:cli:end -->";
-const DUCKDB_CLI = fileURLToPath(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    reps: { type: "string" },
-    only: { type: "string", multiple: true },
-    "no-write": { type: "boolean" },
-  },
-});
-const reps = Number(values.reps ?? 3);
-const only = new Set((values.only ?? []).flatMap((value) => value.split(",")));
+const flags = parseBenchFlags(Deno.args, { defaultReps: 3, scenarios: "any" }) ?? Deno.exit(2);
+const reps = flags.reps;
+const only = new Set(flags.only);
 
-try {
-  Deno.statSync(DUCKDB_CLI);
-} catch {
-  console.error(`no DuckDB CLI at ${DUCKDB_CLI}: nothing to compare`);
-  Deno.exit(1);
-}
+requireDuckdbCli();
 await ensureBenchData();
 const PARQUET = "bench/data/vega-datasets-3.2.1/package/data/flights-3m.parquet";
 const work = await Deno.makeTempDir({ prefix: "noctra-bench-cli-" });
@@ -159,10 +147,9 @@ const section = `${START}
 ${table}
 \`\`\`
 ${END}`;
-if (!values["no-write"] && only.size === 0) {
-  const text = await Deno.readTextFile(DOC);
-  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
-  console.log(`wrote ${DOC}`);
+if (flags.write && only.size === 0) {
+  await writeBenchSection(START, END, section);
+  console.log(`wrote ${BENCHMARKS_DOC}`);
 }
 await Deno.remove(work, { recursive: true });
 await Deno.remove(state, { recursive: true });

@@ -20,23 +20,27 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { ensureScaledFlights } from "./fetch_data.ts";
-import { median, replaceSection, runMeasured, type RunSpec, textTable } from "./_measure.ts";
+import {
+  BENCHMARKS_DOC,
+  DUCKDB_CLI,
+  median,
+  parseBenchFlags,
+  REPO_ROOT as ROOT,
+  runMeasured,
+  type RunSpec,
+  textTable,
+  writeBenchSection,
+} from "./harness/mod.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DOC = `${ROOT}docs/BENCHMARKS.md`;
 const START = "<!-- bench:floors:start -->";
 const END = "<!-- bench:floors:end -->";
-const DUCKDB_CLI = fileURLToPath(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
 const BUNDLE = `${ROOT}vendor/duckdb-node-api.mjs`;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string" }, "no-write": { type: "boolean" }, child: { type: "string" } },
-});
-const reps = Number(values.reps ?? 5);
+const flags = parseBenchFlags(Deno.args, { defaultReps: 5, extraStrings: ["child"] }) ??
+  Deno.exit(2);
+const reps = flags.reps;
 
 const SMALL = (i: number) => `SELECT ${i} AS i, 'x' || ${i} AS s, ${i} * 1.5 AS f`;
 const TEN_MILLION =
@@ -101,8 +105,8 @@ async function child(experiment: string, file: string): Promise<void> {
   console.log(JSON.stringify(medians));
 }
 
-if (values.child !== undefined) {
-  const [experiment, file] = values.child.split("|");
+if (flags.strings.child !== undefined) {
+  const [experiment, file] = flags.strings.child.split("|");
   await child(experiment!, file ?? "");
   Deno.exit(0);
 }
@@ -220,8 +224,7 @@ const section = `${START}
 ${table}
 \`\`\`
 ${END}`;
-if (!values["no-write"]) {
-  const text = await Deno.readTextFile(DOC);
-  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
-  console.log(`wrote ${DOC}`);
+if (flags.write) {
+  await writeBenchSection(START, END, section);
+  console.log(`wrote ${BENCHMARKS_DOC}`);
 }

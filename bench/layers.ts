@@ -14,16 +14,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { Noctra } from "../mod.ts";
 import { Config } from "../src/config/config.ts";
-import { median, replaceSection } from "./_measure.ts";
+import { median, parseBenchFlags, writeBenchSection } from "./harness/mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string" }, "no-write": { type: "boolean" } },
-});
-const reps = Number(values.reps ?? 5);
+const flags = parseBenchFlags(Deno.args, { defaultReps: 5 }) ?? Deno.exit(2);
+const reps = flags.reps;
 
 async function drain(noctra: Noctra, sql: string): Promise<number> {
   const result = await noctra.execute(sql);
@@ -158,11 +154,8 @@ const lines = [
 ];
 console.log(lines.join("\n"));
 
-if (!values["no-write"]) {
-  const path = new URL("../docs/BENCHMARKS.md", import.meta.url);
+if (flags.write) {
   const start = "<!-- bench:layers:start -->";
   const end = "<!-- bench:layers:end -->";
-  let text = await Deno.readTextFile(path).catch(() => "# Benchmarks\n");
-  text = replaceSection(text, start, end, `${start}\n${lines.join("\n")}\n${end}`);
-  await Deno.writeTextFile(path, text);
+  await writeBenchSection(start, end, `${start}\n${lines.join("\n")}\n${end}`);
 }

@@ -17,8 +17,8 @@
  * for the timed runs and reports medians and the ratio Noctra / baseline. Stdout is always a
  * pipe that this process drains, counting bytes and newlines and discarding the data, so
  * output costs what writing into a fast reader costs. Times include process start-up. Peak RSS
- * is measured per run by `bench/_measure.ts` (GNU time's `ru_maxrss`, else `/proc` `VmHWM`
- * polling). MB means 10^6 bytes.
+ * is measured per run by `bench/harness/measure.ts` (GNU time's `ru_maxrss`, else `/proc`
+ * `VmHWM` polling). MB means 10^6 bytes.
  *
  * Every child gets a fresh, empty `XDG_STATE_HOME` and `XDG_CONFIG_HOME`, so Noctra starts as a
  * new user would: no config file, no saved sources to restore. (A user's own
@@ -33,34 +33,52 @@
  * `<!-- bench:issue2:end -->` in `docs/BENCHMARKS.md` (created with an introduction if
  * missing); the rest of the file is left as it is.
  *
- * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
- * module per idea) in the architecture work.
- *
  * @module
  */
-import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { ensureBenchData } from "./fetch_data.ts";
 import {
-  type CpuSnapshot,
-  cpuSnapshot,
+  type BenchSetting,
+  boxTableRows,
+  chosen,
+  DENO,
+  displayCommand,
+  firstDifferentRow,
+  formatKiBAsMB,
+  formatWholeMs,
+  type Interference,
+  interferenceIsBusy,
+  InterferenceMeter,
+  largestPeakRssKiB,
+  machineText,
   median,
-  replaceSection,
-  type RssMethod,
-  rssMethod,
+  parseBenchFlags,
+  percentText,
+  ProblemLog,
+  rangeText,
+  ratioText,
+  rawDuckdbArgs,
+  readBenchSetting,
+  recordSection,
+  REPO_ROOT,
+  type Round,
+  rssMethodDescription,
+  runFailureText,
   runMeasured,
   type RunResult,
-  shellQuote,
+  runRounds,
+  scenarioDetailLines,
   type StdoutMode,
   textTable,
-} from "./_measure.ts";
+  tsvDataRows,
+  verdict,
+  withFreshProfile,
+} from "./harness/mod.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DOC_PATH = fileURLToPath(new URL("../docs/BENCHMARKS.md", import.meta.url));
 const START_MARKER = "<!-- bench:issue2:start -->";
 const END_MARKER = "<!-- bench:issue2:end -->";
-const DENO = Deno.execPath();
 const DEFAULT_REPS = 5;
+/** Floats printed by Noctra and by `String(value)` agree to this relative tolerance. */
+const FLOAT_TOLERANCE = 1e-12;
 
 const CSV_10M_SQL = "SELECT i AS id, i * 2 AS doubled, 'row-' || i AS label, i % 7 = 0 AS lucky " +
   "FROM range(10000000) t(i)";
@@ -105,56 +123,23 @@ function noctraArgs(...args: string[]): Side {
 }
 
 function rawArgs(...args: string[]): Side {
-  return { args: ["run", "--allow-all", "bench/raw_duckdb.ts", ...args] };
+  return { args: rawDuckdbArgs(...args) };
 }
 
-/** Rows of a Noctra box table: the lines between the header rule and the closing rule. */
-function tableBodyRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let inBody = false;
-  for (const line of text.split("\n")) {
-    if (line.startsWith("├")) {
-      if (inBody) break;
-      inBody = true;
-    } else if (line.startsWith("└")) {
-      break;
-    } else if (inBody && line.startsWith("│")) {
-      rows.push(line.split("│").slice(1, -1).map((cell) => cell.trim()));
-    }
-  }
-  return rows;
-}
-
-/** Data rows of the baseline's `query` output (tab-separated, first line is the header). */
-function rawRows(text: string): string[][] {
-  return text.split("\n").slice(1).filter((line) => line !== "").map((line) => line.split("\t"));
-}
-
-/** Cells agree when equal as text, or as numbers within a relative 1e-12 (float printing). */
-function sameCell(a: string, b: string): boolean {
-  if (a === b) return true;
-  const x = Number(a);
-  const y = Number(b);
-  if (a === "" || b === "" || !Number.isFinite(x) || !Number.isFinite(y)) return false;
-  return Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y));
-}
-
-/** Compares Noctra's table rows with the baseline's rows. */
+/** Compares the rows of Noctra's box table with the baseline's tab-separated rows. */
 function checkTableAgainstRaw(noctra: RunResult, baseline: RunResult): string[] {
-  const mine = tableBodyRows(noctra.stdoutText ?? "");
-  const theirs = rawRows(baseline.stdoutText ?? "");
+  const mine = boxTableRows(noctra.stdoutText ?? "");
+  const theirs = tsvDataRows(baseline.stdoutText ?? "");
   if (theirs.length === 0) return ["baseline printed no rows"];
   if (mine.length !== theirs.length) {
     return [`Noctra shows ${mine.length} rows, baseline ${theirs.length}`];
   }
-  for (let row = 0; row < theirs.length; row++) {
-    const a = mine[row]!;
-    const b = theirs[row]!;
-    if (a.length !== b.length || a.some((cell, column) => !sameCell(cell, b[column] ?? ""))) {
-      return [`row ${row + 1} differs: Noctra ${JSON.stringify(a)}, baseline ${JSON.stringify(b)}`];
-    }
-  }
-  return [];
+  const row = firstDifferentRow(mine, theirs, FLOAT_TOLERANCE);
+  return row === -1 ? [] : [
+    `row ${row + 1} differs: Noctra ${JSON.stringify(mine[row])}, baseline ${
+      JSON.stringify(theirs[row])
+    }`,
+  ];
 }
 
 function buildScenarios(reps: number): Scenario[] {
@@ -213,95 +198,40 @@ function buildScenarios(reps: number): Scenario[] {
   ];
 }
 
-function ms(value: number): string {
-  return `${Math.round(value).toLocaleString("en-US")} ms`;
+function displaySide(side: Side): string {
+  return displayCommand("deno", side.args);
 }
 
-function mb(kib: number | null): string {
-  return kib === null ? "n/a" : `${(kib * 1024 / 1e6).toFixed(1)} MB`;
-}
-
-function maxRss(runs: readonly RunResult[]): number | null {
-  const values = runs.map((run) => run.peakRssKiB).filter((value) => value !== null);
-  return values.length === 0 ? null : Math.max(...values);
-}
-
-function displayCommand(side: Side): string {
-  return ["deno", ...side.args].map(shellQuote).join(" ");
-}
-
-function runFailure(label: string, run: RunResult): string | null {
-  if (run.exitCode === 0) return null;
-  const stderr = run.stderr.trim().split("\n").slice(0, 3).join(" | ");
-  return `${label} exited with ${run.exitCode}: ${stderr}`;
-}
-
-function logRun(scenario: string, side: string, rep: string, run: RunResult): void {
-  if (run.cpuSeconds === null) childCpuKnown = false;
-  else childCpuSeconds += run.cpuSeconds;
-  console.log(
-    `  ${scenario.padEnd(14)} ${side.padEnd(9)} ${rep.padEnd(8)} ${
-      ms(run.wallMs).padStart(10)
-    }  peak RSS ${mb(run.peakRssKiB).padStart(9)}`,
-  );
-}
-
-/**
- * Runs `body` with an environment that points `XDG_STATE_HOME` and `XDG_CONFIG_HOME` at new,
- * empty directories, removed afterwards.
- */
-async function withFreshProfile<T>(body: (env: Record<string, string>) => Promise<T>): Promise<T> {
-  const home = await Deno.makeTempDir({ prefix: "noctra-bench-profile-" });
-  try {
-    await Deno.mkdir(`${home}/state`);
-    await Deno.mkdir(`${home}/config`);
-    return await body({ XDG_STATE_HOME: `${home}/state`, XDG_CONFIG_HOME: `${home}/config` });
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
-}
-
-async function runScenario(scenario: Scenario): Promise<Outcome> {
+async function runScenario(scenario: Scenario, meter: InterferenceMeter): Promise<Outcome> {
   console.log(`\n${scenario.name}: ${scenario.summary}`);
-  console.log(`  noctra:   ${displayCommand(scenario.noctra)}`);
-  console.log(`  baseline: ${displayCommand(scenario.baseline)}`);
-  const problems = new Set<string>();
-  const measure = (side: Side) =>
-    withFreshProfile((env) =>
-      runMeasured({ command: DENO, args: side.args, cwd: ROOT, stdout: scenario.stdout, env })
+  console.log(`  noctra:   ${displaySide(scenario.noctra)}`);
+  console.log(`  baseline: ${displaySide(scenario.baseline)}`);
+  const problems = new ProblemLog();
+  const measure = (sideName: string, side: Side) => async (round: Round) => {
+    const run = await withFreshProfile((env) =>
+      runMeasured({ command: DENO, args: side.args, cwd: REPO_ROOT, stdout: scenario.stdout, env })
     );
-  const checkPair = (noctra: RunResult, baseline: RunResult) => {
-    const failures = [runFailure("Noctra", noctra), runFailure("baseline", baseline)]
-      .filter((failure) => failure !== null);
-    for (const problem of failures.length > 0 ? failures : scenario.check(noctra, baseline)) {
-      if (!problems.has(problem)) console.log(`  ! ${problem}`);
-      problems.add(problem);
-    }
+    meter.countChild(run);
+    console.log(
+      `  ${scenario.name.padEnd(14)} ${sideName.padEnd(9)} ${round.label.padEnd(8)} ${
+        formatWholeMs(run.wallMs).padStart(10)
+      }  peak RSS ${formatKiBAsMB(run.peakRssKiB).padStart(9)}`,
+    );
+    return run;
   };
-
-  const warmNoctra = await measure(scenario.noctra);
-  logRun(scenario.name, "noctra", "warm-up", warmNoctra);
-  const warmBaseline = await measure(scenario.baseline);
-  logRun(scenario.name, "baseline", "warm-up", warmBaseline);
-  checkPair(warmNoctra, warmBaseline);
-
-  const noctraRuns: RunResult[] = [];
-  const baselineRuns: RunResult[] = [];
-  for (let rep = 1; rep <= scenario.reps; rep++) {
-    const label = `${rep}/${scenario.reps}`;
-    // Alternate which side goes first so drift (thermal, cache) does not favour one side.
-    const order = rep % 2 === 1 ? ["noctra", "baseline"] as const : ["baseline", "noctra"] as const;
-    const pair: Partial<Record<"noctra" | "baseline", RunResult>> = {};
-    for (const side of order) {
-      const run = await measure(side === "noctra" ? scenario.noctra : scenario.baseline);
-      logRun(scenario.name, side, label, run);
-      pair[side] = run;
-    }
-    noctraRuns.push(pair.noctra!);
-    baselineRuns.push(pair.baseline!);
-    checkPair(pair.noctra!, pair.baseline!);
-  }
-  return { scenario, noctraRuns, baselineRuns, problems: [...problems] };
+  const checkPair = ([noctra, baseline]: readonly RunResult[]) => {
+    const failures = [runFailureText("Noctra", noctra!), runFailureText("baseline", baseline!)]
+      .filter((failure) => failure !== null);
+    problems.add(...(failures.length > 0 ? failures : scenario.check(noctra!, baseline!)));
+  };
+  const { timed } = await runRounds(
+    [measure("noctra", scenario.noctra), measure("baseline", scenario.baseline)],
+    scenario.reps,
+    "alternate",
+    checkPair,
+  );
+  const [noctraRuns = [], baselineRuns = []] = timed;
+  return { scenario, noctraRuns, baselineRuns, problems: problems.list };
 }
 
 /** Figures derived from an outcome, shared by the console table and the document. */
@@ -320,7 +250,7 @@ function summarize(outcome: Outcome): Summary {
   const noctraMedian = median(outcome.noctraRuns.map((run) => run.wallMs));
   const baselineMedian = median(outcome.baselineRuns.map((run) => run.wallMs));
   const ratio = noctraMedian / baselineMedian;
-  const noctraRss = maxRss(outcome.noctraRuns);
+  const noctraRss = largestPeakRssKiB(outcome.noctraRuns);
   const limit = outcome.scenario.maxRssMB;
   return {
     noctraMedian,
@@ -328,147 +258,14 @@ function summarize(outcome: Outcome): Summary {
     ratio,
     timePass: ratio <= outcome.scenario.maxRatio,
     noctraRss,
-    baselineRss: maxRss(outcome.baselineRuns),
+    baselineRss: largestPeakRssKiB(outcome.baselineRuns),
     rssPass: limit === undefined || noctraRss === null ? null : noctraRss * 1024 / 1e6 <= limit,
     outputsAgree: outcome.problems.length === 0,
   };
 }
 
-function verdict(pass: boolean | null): string {
-  return pass === null ? "n/a" : pass ? "pass" : "FAIL";
-}
-
-function spread(runs: readonly RunResult[]): string {
-  const times = runs.map((run) => run.wallMs);
-  return `${ms(Math.min(...times))} – ${ms(Math.max(...times))}`;
-}
-
-/** Facts about this machine and toolchain, for the record. */
-interface Machine {
-  readonly nproc: string;
-  readonly memory: string;
-  readonly cpu: string;
-  readonly os: string;
-  readonly deno: string;
-  readonly duckdb: string;
-  readonly date: string;
-  readonly rss: RssMethod;
-  /** The code measured: commit and any uncommitted changes to Noctra's code. */
-  readonly code: string;
-}
-
-/**
- * The commit checked out and the Noctra files that differ from it (read-only git commands;
- * `--no-optional-locks` keeps `git status` from refreshing the index).
- */
-async function codeVersion(): Promise<string> {
-  const commit = await commandText("git", ["rev-parse", "--short", "HEAD"]);
-  if (commit === null) return "unknown (not a git checkout)";
-  const status = await commandText("git", [
-    "--no-optional-locks",
-    "status",
-    "--porcelain",
-    "--",
-    "main.ts",
-    "mod.ts",
-    "src",
-    "deno.json",
-    "deno.lock",
-  ]);
-  // Porcelain lines are "XY path"; the output was trimmed, so the first may have lost a space.
-  const changed = (status ?? "").split("\n").map((line) => /^\s*\S{1,2}\s+(.+)$/.exec(line)?.[1])
-    .filter((path) => path !== undefined);
-  return changed.length === 0
-    ? `commit ${commit}`
-    : `commit ${commit} with uncommitted changes in ${changed.map((p) => `\`${p}\``).join(", ")}`;
-}
-
-/**
- * Other processes above this share of the machine's CPU time (0..1) make the figures noisy:
- * a busy CPU slows DuckDB's parallel work more than single-threaded JS.
- */
-const BUSY_SHARE = 0.10;
-
-/** CPU seconds used by the bench's child processes (GNU time's user + system), all runs. */
-let childCpuSeconds = 0;
-/** Whether every child's CPU time was known (false without GNU time). */
-let childCpuKnown = true;
-
-/**
- * Share (0..1) of the machine's CPU time that processes other than this one and its children
- * used between two snapshots `wallSeconds` apart; null if unknown.
- */
-function otherShare(
-  from: CpuSnapshot | null,
-  to: CpuSnapshot | null,
-  children: number,
-  wallSeconds: number,
-): number | null {
-  if (from === null || to === null || wallSeconds <= 0) return null;
-  const other = (to.busy - from.busy) - (to.self - from.self) - children;
-  return Math.max(0, other) / (wallSeconds * navigator.hardwareConcurrency);
-}
-
-function percent(share: number | null): string {
-  return share === null ? "n/a" : `${(share * 100).toFixed(0)}%`;
-}
-
-/** Other processes' CPU share before and during the run; see {@link otherShare}. */
-interface Interference {
-  readonly before: number | null;
-  readonly during: number | null;
-}
-
-async function commandText(command: string, args: string[]): Promise<string | null> {
-  try {
-    const out = await new Deno.Command(command, {
-      args,
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
-  } catch {
-    return null;
-  }
-}
-
-async function machineFacts(): Promise<Machine> {
-  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
-  const versions = await commandText(DENO, [
-    "run",
-    "--allow-all",
-    "bench/raw_duckdb.ts",
-    "version",
-  ]);
-  const [duckdb, nodeApi] = (versions ?? "unknown\tunknown").split("\t");
-  return {
-    nproc: (await commandText("nproc", [])) ?? String(navigator.hardwareConcurrency),
-    memory: `${(Deno.systemMemoryInfo().total / 2 ** 30).toFixed(1)} GiB`,
-    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown",
-    os: `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`,
-    deno: Deno.version.deno,
-    duckdb: `${duckdb} (@duckdb/node-api ${nodeApi})`,
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-    rss: await rssMethod(),
-    code: await codeVersion(),
-  };
-}
-
-function busy(interference: Interference): boolean {
-  return (interference.before ?? 0) > BUSY_SHARE || (interference.during ?? 0) > BUSY_SHARE;
-}
-
-function rssMethodText(method: RssMethod): string {
-  switch (method) {
-    case "gnu-time":
-      return "GNU time `%M` (the kernel's `ru_maxrss` for the child)";
-    case "proc-vmhwm":
-      return "`/proc/<pid>/status` `VmHWM`, polled every 20 ms";
-    case "none":
-      return "not available on this machine";
-  }
+function wallRange(runs: readonly RunResult[]): string {
+  return rangeText(runs.map((run) => run.wallMs), formatWholeMs);
 }
 
 function consoleSummary(outcomes: readonly Outcome[]): string {
@@ -477,13 +274,13 @@ function consoleSummary(outcomes: readonly Outcome[]): string {
     const s = summarize(outcome);
     rows.push([
       outcome.scenario.name,
-      ms(s.noctraMedian),
-      ms(s.baselineMedian),
-      `${s.ratio.toFixed(2)}×`,
-      `≤ ${outcome.scenario.maxRatio.toFixed(2)}×`,
+      formatWholeMs(s.noctraMedian),
+      formatWholeMs(s.baselineMedian),
+      ratioText(s.ratio),
+      `≤ ${ratioText(outcome.scenario.maxRatio)}`,
       verdict(s.timePass),
-      mb(s.noctraRss),
-      mb(s.baselineRss),
+      formatKiBAsMB(s.noctraRss),
+      formatKiBAsMB(s.baselineRss),
       outcome.scenario.maxRssMB === undefined ? "" : `≤ ${outcome.scenario.maxRssMB} MB`,
       outcome.scenario.maxRssMB === undefined ? "" : verdict(s.rssPass),
       s.outputsAgree ? "agree" : "DIFFER",
@@ -509,25 +306,25 @@ function consoleSummary(outcomes: readonly Outcome[]): string {
 
 function markdownSection(
   outcomes: readonly Outcome[],
-  machine: Machine,
+  setting: BenchSetting,
   argv: string,
   interference: Interference,
 ): string {
+  const { machine } = setting;
   const lines: string[] = [
     START_MARKER,
     "## Noctra vs raw `@duckdb/node-api` (issue 2)",
     "",
     `Command: \`${argv}\` (what \`deno task bench\` runs), started ${machine.date}.`,
     "",
-    `Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.memory} RAM, ${machine.cpu}, ` +
-    `${machine.os}; Deno ${machine.deno}; DuckDB ${machine.duckdb}.`,
+    `Machine: ${machineText(machine)}; DuckDB ${setting.duckdb}.`,
     "",
-    `Code measured: ${machine.code}.`,
+    `Code measured: ${setting.code}.`,
     "",
-    "Other processes used " + percent(interference.before) + " of the machine's CPU time in " +
-    "the second before the run and " + percent(interference.during) + " during it (from " +
+    "Other processes used " + percentText(interference.before) + " of the machine's CPU time " +
+    "in the second before the run and " + percentText(interference.during) + " during it (from " +
     "`/proc/stat`, minus the bench's own and its children's CPU time)." +
-    (busy(interference)
+    (interferenceIsBusy(interference)
       ? " **Other work shared the CPUs, so these figures are noisy; rerun on a quiet machine.**"
       : ""),
     "",
@@ -538,25 +335,27 @@ function markdownSection(
     "discards (counting bytes and newlines). Every child gets fresh, empty `XDG_STATE_HOME` and " +
     "`XDG_CONFIG_HOME` directories, so Noctra runs with no config file and no saved sources to " +
     "restore. Peak RSS is the largest over the timed runs, " +
-    `measured with ${rssMethodText(machine.rss)}; MB = 10^6 bytes.`,
+    `measured with ${rssMethodDescription(machine.rss)}; MB = 10^6 bytes.`,
     "",
     "| Scenario | Runs per side | Noctra median | Baseline median | Ratio | Target | Result |",
     "| --- | ---: | ---: | ---: | ---: | --- | --- |",
   ];
   for (const outcome of outcomes) {
     const s = summarize(outcome);
+    const { scenario } = outcome;
     const result = s.outputsAgree ? verdict(s.timePass) : `${verdict(s.timePass)} (outputs differ)`;
     lines.push(
-      `| \`${outcome.scenario.name}\` | ${outcome.scenario.reps} | ${ms(s.noctraMedian)} | ` +
-        `${ms(s.baselineMedian)} | ${s.ratio.toFixed(2)}× | ≤ ${
-          outcome.scenario.maxRatio.toFixed(2)
-        }× | ${result} |`,
+      `| \`${scenario.name}\` | ${scenario.reps} | ${formatWholeMs(s.noctraMedian)} | ` +
+        `${formatWholeMs(s.baselineMedian)} | ${ratioText(s.ratio)} | ≤ ${
+          ratioText(scenario.maxRatio)
+        } | ${result} |`,
     );
-    if (outcome.scenario.maxRssMB !== undefined) {
+    if (scenario.maxRssMB !== undefined) {
       lines.push(
-        `| \`${outcome.scenario.name}\` peak RSS | ${outcome.scenario.reps} | ${
-          mb(s.noctraRss)
-        } | ${mb(s.baselineRss)} | — | ≤ ${outcome.scenario.maxRssMB} MB | ${verdict(s.rssPass)} |`,
+        `| \`${scenario.name}\` peak RSS | ${scenario.reps} | ${formatKiBAsMB(s.noctraRss)} | ` +
+          `${formatKiBAsMB(s.baselineRss)} | — | ≤ ${scenario.maxRssMB} MB | ${
+            verdict(s.rssPass)
+          } |`,
       );
     }
   }
@@ -565,20 +364,23 @@ function markdownSection(
     const s = summarize(outcome);
     const { scenario } = outcome;
     lines.push(
-      `### \`${scenario.name}\``,
-      "",
-      `${scenario.summary}. Baseline: ${scenario.baselineLabel}.`,
-      "",
-      `- Noctra: \`${displayCommand(scenario.noctra)}\``,
-      `- Baseline: \`${displayCommand(scenario.baseline)}\``,
-      `- Noctra runs: median ${ms(s.noctraMedian)}, range ${spread(outcome.noctraRuns)}, ` +
-        `peak RSS ${mb(s.noctraRss)}`,
-      `- Baseline runs: median ${ms(s.baselineMedian)}, range ${spread(outcome.baselineRuns)}, ` +
-        `peak RSS ${mb(s.baselineRss)}`,
-      `- Outputs: ${
-        s.outputsAgree ? outputAgreement(outcome) : `disagree: ${outcome.problems.join("; ")}`
-      }`,
-      "",
+      ...scenarioDetailLines(
+        scenario.name,
+        `${scenario.summary}. Baseline: ${scenario.baselineLabel}.`,
+        [
+          `Noctra: \`${displaySide(scenario.noctra)}\``,
+          `Baseline: \`${displaySide(scenario.baseline)}\``,
+          `Noctra runs: median ${formatWholeMs(s.noctraMedian)}, range ${
+            wallRange(outcome.noctraRuns)
+          }, peak RSS ${formatKiBAsMB(s.noctraRss)}`,
+          `Baseline runs: median ${formatWholeMs(s.baselineMedian)}, range ${
+            wallRange(outcome.baselineRuns)
+          }, peak RSS ${formatKiBAsMB(s.baselineRss)}`,
+          `Outputs: ${
+            s.outputsAgree ? outputAgreement(outcome) : `disagree: ${outcome.problems.join("; ")}`
+          }`,
+        ],
+      ),
     );
   }
   lines.push(END_MARKER);
@@ -594,7 +396,8 @@ function outputAgreement(outcome: Outcome): string {
   return "agree in every run (same rows; floats compared to 1e-12 relative)";
 }
 
-function introduction(machine: Machine): string {
+/** The top of docs/BENCHMARKS.md when this bench creates the file. */
+function introduction({ machine, duckdb }: BenchSetting): string {
   return [
     "# Benchmarks",
     "",
@@ -607,109 +410,52 @@ function introduction(machine: Machine): string {
     "to show where time goes.",
     "",
     `This file was created on ${machine.date} on a machine with ${machine.nproc} CPUs ` +
-    `(\`nproc\`), ${machine.memory} RAM, Deno ${machine.deno} and DuckDB ${machine.duckdb}. ` +
+    `(\`nproc\`), ${machine.memory} RAM, Deno ${machine.deno} and DuckDB ${duckdb}. ` +
     "Each section below records the machine and command of its own run, and is rewritten " +
     "only by the program that produced it.",
     "",
   ].join("\n");
 }
 
-/** Replaces the section between the markers in `docs/BENCHMARKS.md`, creating what is missing. */
-async function writeDocument(section: string, machine: Machine): Promise<void> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(DOC_PATH);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await Deno.mkdir(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true });
-    text = introduction(machine);
-  }
-  text = replaceSection(text, START_MARKER, END_MARKER, section);
-  await Deno.writeTextFile(DOC_PATH, text);
-}
-
 /** Parses flags, runs the chosen scenarios, prints results and records them. Returns the exit code. */
 async function main(argv: readonly string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        reps: { type: "string" },
-        only: { type: "string", multiple: true },
-        "no-write": { type: "boolean" },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
-  }
-  const reps = values.reps === undefined ? DEFAULT_REPS : Number(values.reps);
-  if (!Number.isSafeInteger(reps) || reps < 1) {
-    console.error(`bench: --reps ${values.reps}: expected a whole number ≥ 1`);
-    return 2;
-  }
-  let scenarios = buildScenarios(reps);
-  if (values.only !== undefined) {
-    const wanted = values.only.flatMap((names) => names.split(",")).map((name) => name.trim());
-    const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name));
-    if (unknown.length > 0) {
-      console.error(
-        `bench: unknown scenario ${unknown.join(", ")}; choose from ${
-          scenarios.map((s) => s.name).join(", ")
-        }`,
-      );
-      return 2;
-    }
-    scenarios = scenarios.filter((scenario) => wanted.includes(scenario.name));
-  }
+  const names = buildScenarios(DEFAULT_REPS).map((scenario) => scenario.name);
+  const flags = parseBenchFlags(argv, { defaultReps: DEFAULT_REPS, scenarios: names });
+  if (flags === null) return 2;
+  const scenarios = buildScenarios(flags.reps).filter((scenario) => chosen(flags, scenario.name));
 
   if (scenarios.some((scenario) => scenario.name === "aggregate_csv")) await ensureBenchData();
-  const machine = await machineFacts();
+  // The code measured: the commit and any uncommitted changes to Noctra's code.
+  const setting = await readBenchSetting(["main.ts", "mod.ts", "src", "deno.json", "deno.lock"]);
+  const { machine } = setting;
   console.log(
     `Noctra bench: ${machine.nproc} CPUs, ${machine.memory}, Deno ${machine.deno}, ` +
-      `DuckDB ${machine.duckdb}, peak RSS via ${machine.rss}\ncode: ${machine.code}`,
+      `DuckDB ${setting.duckdb}, peak RSS via ${machine.rss}\ncode: ${setting.code}`,
   );
 
-  const idleFrom = await cpuSnapshot();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const runFrom = await cpuSnapshot();
-  const before = otherShare(idleFrom, runFrom, 0, 1);
-  console.log(`other processes' CPU share in the last second: ${percent(before)}`);
-  if (before !== null && before > BUSY_SHARE) {
+  const meter = await InterferenceMeter.start();
+  console.log(`other processes' CPU share in the last second: ${percentText(meter.before)}`);
+  if (interferenceIsBusy({ before: meter.before, during: null })) {
     console.log("warning: other work is running; ratios will be noisy");
   }
 
-  const started = performance.now();
   const outcomes: Outcome[] = [];
-  for (const scenario of scenarios) outcomes.push(await runScenario(scenario));
-  const interference: Interference = {
-    before,
-    during: childCpuKnown
-      ? otherShare(
-        runFrom,
-        await cpuSnapshot(),
-        childCpuSeconds,
-        (performance.now() - started) / 1000,
-      )
-      : null,
-  };
+  for (const scenario of scenarios) outcomes.push(await runScenario(scenario, meter));
+  const interference = await meter.finish();
 
   console.log(
     `\n${consoleSummary(outcomes)}\nother processes' CPU share during the run: ${
-      percent(interference.during)
-    }${busy(interference) ? " (noisy: other work shared the CPUs)" : ""}`,
+      percentText(interference.during)
+    }${interferenceIsBusy(interference) ? " (noisy: other work shared the CPUs)" : ""}`,
   );
-  const commandLine = ["deno", "run", "--allow-all", "bench/run.ts", ...argv].map(shellQuote)
-    .join(" ");
-  if (values["no-write"]) {
-    console.log("\n--no-write: docs/BENCHMARKS.md left unchanged");
-  } else {
-    await writeDocument(markdownSection(outcomes, machine, commandLine, interference), machine);
-    console.log(`\nwrote the results to ${DOC_PATH}`);
-  }
+  const commandLine = displayCommand("deno", ["run", "--allow-all", "bench/run.ts", ...argv]);
+  await recordSection(
+    flags.write,
+    START_MARKER,
+    END_MARKER,
+    () => markdownSection(outcomes, setting, commandLine, interference),
+    introduction(setting),
+  );
   return outcomes.every((outcome) => outcome.problems.length === 0) ? 0 : 1;
 }
 

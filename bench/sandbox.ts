@@ -7,28 +7,25 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { fileURLToPath as fromFileUrl } from "node:url";
 import {
+  BENCHMARKS_DOC,
+  displayCommand,
+  DUCKDB_CLI,
+  duckdbCliAvailable,
   interleavedWallTimes,
   median,
-  replaceSection,
+  parseBenchFlags,
+  REPO_ROOT as ROOT,
   type RunSpec,
-  shellQuote,
   textTable,
-} from "./_measure.ts";
+  writeBenchSection,
+} from "./harness/mod.ts";
 
-const ROOT = fromFileUrl(new URL("../", import.meta.url));
-const DOC = `${ROOT}docs/BENCHMARKS.md`;
 const START = "<!-- bench:sandbox:start -->";
 const END = "<!-- bench:sandbox:end -->";
-const DUCKDB_CLI = fromFileUrl(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string" }, "no-write": { type: "boolean" } },
-});
-const reps = Number(values.reps ?? 15);
+const flags = parseBenchFlags(Deno.args, { defaultReps: 15 }) ?? Deno.exit(2);
+const reps = flags.reps;
 
 const cwd = await Deno.makeTempDir({ prefix: "noctra-bench-sandbox-" });
 const state = await Deno.makeTempDir({ prefix: "noctra-bench-state-" });
@@ -50,10 +47,7 @@ const cases: { name: string; spec: RunSpec }[] = [
     },
   },
 ];
-let cliAvailable = false;
-try {
-  cliAvailable = Deno.statSync(DUCKDB_CLI).isFile;
-} catch { /* not in this checkout */ }
+const cliAvailable = duckdbCliAvailable();
 if (cliAvailable) {
   cases.push({
     name: "duckdb -c 'SELECT 1'",
@@ -76,9 +70,7 @@ const rows = cases.map((entry) => {
 const table = textTable(["command", "min", "median", "max", "vs noctra"], rows);
 console.log(table);
 
-const commands = cases.map((entry) =>
-  `${shellQuote(entry.spec.command)} ${entry.spec.args.map(shellQuote).join(" ")}`
-);
+const commands = cases.map((entry) => displayCommand(entry.spec.command, entry.spec.args));
 const section = `${START}
 ## Sandbox start-up cost (issue 9)
 
@@ -96,10 +88,9 @@ Commands:
 ${commands.join("\n")}
 \`\`\`
 ${END}`;
-if (!values["no-write"]) {
-  const text = await Deno.readTextFile(DOC);
-  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
-  console.log(`wrote ${DOC}`);
+if (flags.write) {
+  await writeBenchSection(START, END, section);
+  console.log(`wrote ${BENCHMARKS_DOC}`);
 }
 await Deno.remove(cwd, { recursive: true });
 await Deno.remove(state, { recursive: true });

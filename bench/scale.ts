@@ -20,45 +20,33 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { ensureLargeParquet, ensureScaledFlights, rowsLabel } from "./fetch_data.ts";
 import { ensureTool } from "./fetch_tools.ts";
 import {
+  BENCHMARKS_DOC,
   cpuSnapshot,
+  DUCKDB_CLI,
   type MeasuredSide,
   measureSides,
   median,
+  parseBenchFlags,
   peakRssText,
-  replaceSection,
+  REPO_ROOT as ROOT,
+  requireDuckdbCli,
   type RunSpec,
   textTable,
-} from "./_measure.ts";
+  writeBenchSection,
+} from "./harness/mod.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DOC = `${ROOT}docs/BENCHMARKS.md`;
 const START = "<!-- bench:scale:start -->";
 const END = "<!-- bench:scale:end -->";
-const DUCKDB_CLI = fileURLToPath(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    reps: { type: "string" },
-    only: { type: "string", multiple: true },
-    "no-write": { type: "boolean" },
-  },
-});
-const reps = Number(values.reps ?? 3);
-const only = new Set((values.only ?? []).flatMap((value) => value.split(",")));
+const flags = parseBenchFlags(Deno.args, { defaultReps: 3, scenarios: "any" }) ?? Deno.exit(2);
+const reps = flags.reps;
+const only = new Set(flags.only);
 const wanted = (name: string) => only.size === 0 || only.has(name);
 
-try {
-  Deno.statSync(DUCKDB_CLI);
-} catch {
-  console.error(`no DuckDB CLI at ${DUCKDB_CLI}: nothing to compare`);
-  Deno.exit(1);
-}
+requireDuckdbCli();
 const scaled = await ensureScaledFlights();
 const largeParquet = await ensureLargeParquet();
 const work = await Deno.makeTempDir({ prefix: "noctra-bench-scale-" });
@@ -330,10 +318,9 @@ ${
 ${targetTable}
 \`\`\`
 ${END}`;
-if (!values["no-write"] && only.size === 0) {
-  const text = await Deno.readTextFile(DOC);
-  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
-  console.log(`wrote ${DOC}`);
+if (flags.write && only.size === 0) {
+  await writeBenchSection(START, END, section);
+  console.log(`wrote ${BENCHMARKS_DOC}`);
 }
 await Deno.remove(work, { recursive: true });
 await Deno.remove(state, { recursive: true });

@@ -9,28 +9,25 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import {
+  BENCHMARKS_DOC,
+  displayCommand,
+  DUCKDB_CLI,
+  duckdbCliAvailable,
   interleavedWallTimes,
   median,
-  replaceSection,
+  parseBenchFlags,
+  REPO_ROOT as ROOT,
   type RunSpec,
-  shellQuote,
   textTable,
-} from "./_measure.ts";
+  writeBenchSection,
+} from "./harness/mod.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DOC = `${ROOT}docs/BENCHMARKS.md`;
 const START = "<!-- bench:startup:start -->";
 const END = "<!-- bench:startup:end -->";
-const DUCKDB_CLI = fileURLToPath(new URL("../../shared/tools/duckdb-cli/duckdb", import.meta.url));
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string" }, "no-write": { type: "boolean" } },
-});
-const reps = Number(values.reps ?? 15);
+const flags = parseBenchFlags(Deno.args, { defaultReps: 15 }) ?? Deno.exit(2);
+const reps = flags.reps;
 
 const work = await Deno.makeTempDir({ prefix: "noctra-bench-startup-" });
 const state = await Deno.makeTempDir({ prefix: "noctra-bench-state-" });
@@ -60,10 +57,7 @@ const cases: { name: string; spec: RunSpec }[] = [
     spec: deno([`${ROOT}main.ts`, "--no-restore", "-c", "SELECT 1"]),
   },
 ];
-let cli = false;
-try {
-  cli = Deno.statSync(DUCKDB_CLI).isFile;
-} catch { /* not in this checkout */ }
+const cli = duckdbCliAvailable();
 if (cli) {
   cases.push({
     name: "duckdb -c 'SELECT 1'",
@@ -95,9 +89,7 @@ const table = textTable(
 );
 console.log(table);
 
-const commands = cases.map((entry) =>
-  `${shellQuote(entry.spec.command)} ${entry.spec.args.map(shellQuote).join(" ")}`
-);
+const commands = cases.map((entry) => displayCommand(entry.spec.command, entry.spec.args));
 const section = `${START}
 ## Start-up, layer by layer (issue 10)
 
@@ -115,10 +107,9 @@ Commands:
 ${commands.join("\n")}
 \`\`\`
 ${END}`;
-if (!values["no-write"]) {
-  const text = await Deno.readTextFile(DOC);
-  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
-  console.log(`wrote ${DOC}`);
+if (flags.write) {
+  await writeBenchSection(START, END, section);
+  console.log(`wrote ${BENCHMARKS_DOC}`);
 }
 await Deno.remove(work, { recursive: true });
 await Deno.remove(state, { recursive: true });

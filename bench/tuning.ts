@@ -16,24 +16,26 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { Noctra } from "../mod.ts";
 import { Config } from "../src/config/config.ts";
 import { ensureBenchData } from "./fetch_data.ts";
-import { median, replaceSection, runMeasured, type RunSpec, textTable } from "./_measure.ts";
+import {
+  BENCHMARKS_DOC,
+  median,
+  parseBenchFlags,
+  REPO_ROOT as ROOT,
+  runMeasured,
+  type RunSpec,
+  textTable,
+  writeBenchSection,
+} from "./harness/mod.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DOC = `${ROOT}docs/BENCHMARKS.md`;
 const START = "<!-- bench:tuning:start -->";
 const END = "<!-- bench:tuning:end -->";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string" }, "no-write": { type: "boolean" } },
-});
-const reps = Number(values.reps ?? 5);
+const flags = parseBenchFlags(Deno.args, { defaultReps: 5 }) ?? Deno.exit(2);
+const reps = flags.reps;
 const cores = navigator.hardwareConcurrency;
 const sections: string[] = [];
 
@@ -212,10 +214,9 @@ const section = `${START}
 
 ${sections.join("\n\n")}
 ${END}`;
-if (!values["no-write"]) {
-  const text = await Deno.readTextFile(DOC);
-  await Deno.writeTextFile(DOC, replaceSection(text, START, END, section));
-  console.log(`wrote ${DOC}`);
+if (flags.write) {
+  await writeBenchSection(START, END, section);
+  console.log(`wrote ${BENCHMARKS_DOC}`);
 }
 await Deno.remove(work, { recursive: true });
 await Deno.remove(state, { recursive: true });

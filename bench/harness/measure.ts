@@ -1,6 +1,7 @@
 /**
- * Measurement helpers for `bench/run.ts`: run one command as a fresh process, time it, read its
- * peak resident set size, and drain its stdout while counting bytes and newlines.
+ * One command run as a fresh process and measured: wall time, peak resident set size, and its
+ * stdout drained while counting bytes and newlines. The benches time every process they compare
+ * through {@link runMeasured}.
  *
  * Peak RSS comes from GNU `time -f %M` when `/usr/bin/time` is GNU time: the kernel's
  * `ru_maxrss` for the child, reported by `wait4`, so it is exact (KiB). Without GNU time the
@@ -28,8 +29,11 @@ export type StdoutMode =
 export interface RunSpec {
   /** Executable, e.g. `Deno.execPath()`. */
   readonly command: string;
+  /** Arguments after the executable. */
   readonly args: readonly string[];
+  /** Working directory of the child. */
   readonly cwd: string;
+  /** What to keep of the child's stdout. */
   readonly stdout: StdoutMode;
   /** Variables added to (or overriding) the inherited environment. */
   readonly env?: Readonly<Record<string, string>>;
@@ -43,7 +47,9 @@ export interface RunResult {
   readonly peakRssKiB: number | null;
   /** User + system CPU seconds of the child (GNU time only), else null. */
   readonly cpuSeconds: number | null;
+  /** The child's exit code. */
   readonly exitCode: number;
+  /** Bytes written to stdout. */
   readonly stdoutBytes: number;
   /** Newline (0x0A) bytes seen on stdout. */
   readonly stdoutLines: number;
@@ -224,168 +230,4 @@ export async function runMeasured(spec: RunSpec): Promise<RunResult> {
     stdoutText: out.text,
     stderr: err.text ?? "",
   };
-}
-
-/** Machine-wide and own CPU time at one moment, in seconds (from `/proc`). */
-export interface CpuSnapshot {
-  /** CPU seconds all processes spent working (user, nice, system, irq, softirq, steal). */
-  readonly busy: number;
-  /** CPU seconds this process spent (user + system). */
-  readonly self: number;
-}
-
-/** Reads a {@link CpuSnapshot}, or null where `/proc` is unavailable. */
-export async function cpuSnapshot(): Promise<CpuSnapshot | null> {
-  try {
-    const ticks = await clockTicks();
-    const cpu = (await Deno.readTextFile("/proc/stat")).split("\n")[0]!.trim().split(/\s+/)
-      .slice(1).map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
-    // Fields 14 and 15 of /proc/self/stat, counted after the parenthesised command name.
-    const self = (await Deno.readTextFile("/proc/self/stat")).split(") ")[1]!.split(" ");
-    return {
-      busy: (user + nice + system + irq + softirq + steal) / ticks,
-      self: (Number(self[11]) + Number(self[12])) / ticks,
-    };
-  } catch {
-    return null;
-  }
-}
-
-let cachedTicks: Promise<number> | undefined;
-
-/** `getconf CLK_TCK` (the unit of `/proc` CPU times), 100 if it cannot be asked. */
-function clockTicks(): Promise<number> {
-  cachedTicks ??= new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped" }).output()
-    .then((out) => Number(new TextDecoder().decode(out.stdout).trim()) || 100, () => 100);
-  return cachedTicks;
-}
-
-/** Median of a non-empty list (mean of the middle two for an even count). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error("median of an empty list");
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle]!;
-  return sorted.length % 2 === 1 ? upper : (sorted[middle - 1]! + upper) / 2;
-}
-
-/** Lays out rows as a plain-text table with space-padded columns (numbers right-aligned). */
-export function textTable(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length))
-  );
-  const numeric = /^[-+]?[\d.,]+( ?[a-zA-Z%×]+)?$/;
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => {
-      const width = widths[column] ?? cell.length;
-      return numeric.test(cell) ? cell.padStart(width) : cell.padEnd(width);
-    }).join("  ").trimEnd();
-  return [line(headers), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)]
-    .join("\n");
-}
-
-/**
- * Quotes one argument for a POSIX shell when it needs quoting, for showing command lines:
- * single quotes, or double quotes when the text holds single quotes but nothing a shell expands
- * inside double quotes.
- */
-export function shellQuote(argument: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(argument)) return argument;
-  if (!argument.includes("'")) return `'${argument}'`;
-  if (!/["$`\\!]/.test(argument)) return `"${argument}"`;
-  return `'${argument.replaceAll("'", `'"'"'`)}'`;
-}
-
-/**
- * `text` with the part between `startMarker` and `endMarker` (markers included) replaced by
- * `section`, which should carry both markers; appended at the end when the markers are missing.
- * Each benchmark owns one section of docs/BENCHMARKS.md this way.
- */
-export function replaceSection(
-  text: string,
-  startMarker: string,
-  endMarker: string,
-  section: string,
-): string {
-  const start = text.indexOf(startMarker);
-  const end = start === -1 ? -1 : text.indexOf(endMarker, start);
-  return start !== -1 && end !== -1
-    ? text.slice(0, start) + section + text.slice(end + endMarker.length)
-    : `${text.trimEnd()}\n\n${section}\n`;
-}
-
-/**
- * Runs each of `cases` once to warm caches, then `reps` times in turn (interleaved, so load
- * changes hit every case alike), and returns each case's wall times in ms by name. Throws
- * when a run exits non-zero.
- */
-export async function interleavedWallTimes(
-  cases: readonly { readonly name: string; readonly spec: RunSpec }[],
-  reps: number,
-): Promise<Map<string, number[]>> {
-  const times = new Map<string, number[]>(cases.map((entry) => [entry.name, []]));
-  for (const entry of cases) await runMeasured(entry.spec);
-  for (let rep = 0; rep < reps; rep++) {
-    for (const entry of cases) {
-      const run = await runMeasured(entry.spec);
-      if (run.exitCode !== 0) throw new Error(`${entry.name} failed: ${run.stderr}`);
-      times.get(entry.name)!.push(run.wallMs);
-    }
-  }
-  return times;
-}
-
-/** One side of a comparison and what its runs measured. */
-export interface MeasuredSide {
-  readonly name: string;
-  readonly spec: RunSpec;
-  /** Wall times of the measured runs, ms. */
-  readonly times: number[];
-  /** Peak RSS of the measured runs, KiB (empty when no method is available). */
-  readonly rssKiB: number[];
-  /** The last measured run, for checking its output. */
-  last: RunResult | null;
-}
-
-/**
- * Runs each side once to warm caches, then `reps` rounds, alternating the order of the sides
- * each round (so neither always runs first after the other's page-cache effects). Throws,
- * naming the side, when a run exits non-zero.
- *
- * @returns the sides in the order given, with their wall times (ms) and peak RSS (KiB).
- */
-export async function measureSides(
-  sides: readonly { readonly name: string; readonly spec: RunSpec }[],
-  reps: number,
-): Promise<MeasuredSide[]> {
-  const measured: MeasuredSide[] = sides.map((side) => ({
-    ...side,
-    times: [],
-    rssKiB: [],
-    last: null,
-  }));
-  for (const side of measured) await runMeasured(side.spec);
-  for (let rep = 0; rep < reps; rep++) {
-    for (const side of rep % 2 === 0 ? measured : [...measured].reverse()) {
-      const run = await runMeasured(side.spec);
-      if (run.exitCode !== 0) {
-        throw new Error(`${side.name}: exit ${run.exitCode}: ${run.stderr.slice(0, 400)}`);
-      }
-      side.times.push(run.wallMs);
-      if (run.peakRssKiB !== null) side.rssKiB.push(run.peakRssKiB);
-      side.last = run;
-    }
-  }
-  return measured;
-}
-
-/** The largest peak RSS of a side as `123 MB` (10^6 bytes), or `—` without a measurement. */
-export function peakRssText(side: MeasuredSide): string {
-  return side.rssKiB.length === 0
-    ? "—"
-    : `${(Math.max(...side.rssKiB) * 1024 / 1e6).toFixed(0)} MB`;
 }
