@@ -8,6 +8,9 @@
  */
 import { fileURLToPath } from "node:url";
 
+/** The `sqlite3` command-line shell, defined beside the SQLite baselines that run it. */
+export { SQLITE3 } from "../raw_sqlite.ts";
+
 /** The project root, an absolute path ending in `/`; the benches run their children here. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -18,9 +21,6 @@ export const DENO = Deno.execPath();
 export const DUCKDB_CLI = fileURLToPath(
   new URL("../../../shared/tools/duckdb-cli/duckdb", import.meta.url),
 );
-
-/** The `sqlite3` command-line shell, defined beside the SQLite baselines that run it. */
-export { SQLITE3 } from "../raw_sqlite.ts";
 
 /** Whether {@link DUCKDB_CLI} is a file here (it is not part of every checkout). */
 export function duckdbCliAvailable(): boolean {
