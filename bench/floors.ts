@@ -12,6 +12,13 @@
  *   scans files again when it runs, so the CSV is sniffed twice on every streamed path.
  * - `fetch_10m`: every chunk of a 10M-row result fetched from a streaming result, and the same
  *   result materialized by `run` (the CLI's duckbox materializes).
+ * - `append_1m`: 1M rows of five columns (BIGINT, BIGINT, DOUBLE, VARCHAR, VARCHAR — the shape of
+ *   `bridge_1m`'s events table), already JavaScript values, appended through one reused
+ *   `DuckDBDataChunk` (`setColumnValues` + `appendDataChunk`), the way the bridge loads SQLite
+ *   rows: what the bridge costs above the SQLite read, at the least.
+ * - `long_strings`: 1M VARCHARs of ~36 bytes (longer than DuckDB's 12-byte inline strings), each
+ *   read as bytes with one `getItemBytes` call — the one native call per string an Arrow export
+ *   of such a column cannot avoid through this binding — against `fetchChunk` alone.
  * - `rss`: peak RSS of an empty `deno run`, of Deno with the binding loaded running `SELECT 1`,
  *   and of the CLI running `SELECT 1` (fresh processes, GNU time).
  *
@@ -92,6 +99,48 @@ async function child(experiment: string, file: string): Promise<void> {
         prepared.destroySync();
       });
       await time("runAndReadAll", () => connection.runAndReadAll(sql));
+    } else if (experiment === "append_1m") {
+      await connection.run(
+        "CREATE OR REPLACE TABLE events (a BIGINT, b BIGINT, x DOUBLE, k VARCHAR, d VARCHAR)",
+      );
+      const pages: unknown[][][] = [];
+      for (let start = 0; start < 1_000_000; start += 2048) {
+        const columns: unknown[][] = [[], [], [], [], []];
+        for (let i = start; i < Math.min(1_000_000, start + 2048); i++) {
+          columns[0]!.push(BigInt(i));
+          columns[1]!.push(BigInt(i % 1000));
+          columns[2]!.push(i * 0.5);
+          columns[3]!.push(`kind-${i % 7}`);
+          columns[4]!.push(`2024-01-01 00:00:${String(i % 60).padStart(2, "0")}`);
+        }
+        pages.push(columns);
+      }
+      const types = [api.BIGINT, api.BIGINT, api.DOUBLE, api.VARCHAR, api.VARCHAR];
+      await time("append through a data chunk", async () => {
+        const appender = await connection.createAppender("events");
+        const chunk = api.DuckDBDataChunk.create(types, 2048);
+        for (const columns of pages) {
+          chunk.reset();
+          chunk.rowCount = columns[0]!.length;
+          columns.forEach((values, index) => chunk.setColumnValues(index, values));
+          appender.appendDataChunk(chunk);
+        }
+        appender.flushSync();
+        appender.closeSync();
+      });
+    } else if (experiment === "long_strings") {
+      const sql = "SELECT 'a somewhat longer label number ' || i AS label FROM range(1000000) t(i)";
+      await time("stream + fetch every chunk", async () => drain(await connection.stream(sql)));
+      await time("+ getItemBytes of every string", async () => {
+        const result = await connection.stream(sql);
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (chunk === null || chunk.rowCount === 0) return;
+          const vector = chunk.getColumnVector(0);
+          const bytes = api.DuckDBBlobVector.prototype.getItemBytes;
+          for (let row = 0; row < chunk.rowCount; row++) bytes.call(vector, row);
+        }
+      });
     } else if (experiment === "fetch_10m") {
       await time("stream + fetch every chunk", async () => {
         await drain(await connection.stream(TEN_MILLION));
@@ -197,6 +246,12 @@ for (const [name, ms] of Object.entries(doubleBind)) {
       ? `${(cliGroupBy.ms - cliSelect1.ms).toFixed(1)} ms (fresh process minus SELECT 1)`
       : "",
   );
+}
+for (const [name, ms] of Object.entries(await inProcess("append_1m"))) {
+  add("append_1m", name, `${ms.toFixed(0)} ms`);
+}
+for (const [name, ms] of Object.entries(await inProcess("long_strings"))) {
+  add("long_strings", name, `${ms.toFixed(0)} ms`);
 }
 const fetch10m = await inProcess("fetch_10m");
 for (const [name, ms] of Object.entries(fetch10m)) add("fetch_10m", name, `${ms.toFixed(0)} ms`);
