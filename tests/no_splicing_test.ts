@@ -7,7 +7,7 @@
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
 import { parse } from "smol-toml";
 import { runNoctra } from "./_cli.ts";
-import { parseRqlCommand } from "../src/rql/commands.ts";
+import { parseRqlCommand } from "../src/rql/commands/registry.ts";
 import { NoctraError } from "../src/errors.ts";
 import {
   checkReaderOptions,

@@ -4,7 +4,7 @@ import { condenseEngineMessage, NoctraError, UsageError } from "../src/errors.ts
 import { parseCliArgs } from "../src/cli/args.ts";
 import { runMetaCommand } from "../src/cli/meta.ts";
 import type { OutputSettings } from "../src/cli/output.ts";
-import { parseRqlCommand } from "../src/rql/commands.ts";
+import { parseRqlCommand } from "../src/rql/commands/registry.ts";
 import { defaultAlias, fileKindOf, readerCall } from "../src/engine/file_readers.ts";
 import { relationsOf } from "../src/engine/relations.ts";
 import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";

@@ -26,7 +26,7 @@ import { basename, isAbsolute, resolve } from "node:path";
 import { NoctraError } from "../errors.ts";
 import { quoteLiteral } from "../sql_text.ts";
 import { significantTokens, type Token } from "../rql/lexer.ts";
-import type { ReaderOption } from "../rql/commands.ts";
+import type { ReaderOption } from "../rql/commands/reader_option.ts";
 import { editDistance } from "../edit_distance.ts";
 
 /** The file kinds Noctra reads; the reader is chosen by extension. */
