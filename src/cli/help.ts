@@ -1,10 +1,22 @@
 /**
  * The text of `noctra --help`, in a module of its own so that `--help` answers without loading
- * the rest of Noctra.
+ * the rest of Noctra (the RQL command table it lists loads no engine), and the list of RQL
+ * commands that `--help` and the REPL's `help` print, read from `RQL_COMMANDS`.
  *
  * @module
  */
 import { OUTPUT_FORMATS } from "../render/formats.ts";
+import { RQL_COMMANDS } from "../rql/commands/registry.ts";
+
+/**
+ * The RQL commands, from `RQL_COMMANDS`: each family's syntax lines indented by two spaces, its
+ * summary under them indented by six; lines end with `\n`.
+ */
+export function rqlCommandsHelp(): string {
+  return RQL_COMMANDS.map((family) =>
+    family.syntax.map((line) => `  ${line}\n`).join("") + `      ${family.summary}\n`
+  ).join("");
+}
 
 /** The `--help` text. */
 export const HELP_TEXT =
@@ -40,6 +52,8 @@ Options:
   -h, --help              show this help
   -V, --version           show the version
 
+RQL commands (besides SQL; docs/RQL.md):
+${rqlCommandsHelp()}
 Exit codes: 0 success, 1 a statement failed, 2 usage error (bad flag, missing script file).
 `;
 

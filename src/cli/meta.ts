@@ -7,6 +7,7 @@
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
 import type { OutputSettings } from "./output.ts";
 import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
+import { rqlCommandsHelp } from "./help.ts";
 
 function engineName(strategy: RoutingStrategy): string {
   return strategy === "auto" ? "hybrid" : strategy;
@@ -17,25 +18,22 @@ export type MetaOutcome =
   | { readonly kind: "quit" }
   | { readonly kind: "reply"; readonly text: string };
 
-/** The REPL's `help` text. */
+/** The REPL's `help` text; its RQL commands come from `RQL_COMMANDS`. */
 export const REPL_HELP =
   `Statements end with ';' and may span lines. Ctrl-C clears the input or stops a
 running query; Ctrl-D quits.
 
-  USE 'path' [AS alias] [OPTIONS (key = value, …)]   register a view over a file
   SELECT … FROM 'file.csv' | read_parquet('…') | alias  query files directly
 
+RQL commands (docs/RQL.md):
+${rqlCommandsHelp()}
 Meta-commands (also as DuckDB's dot-commands):
   help, :help, .help            this text
   quit, exit, :quit, .quit      leave
   :format FORMAT, .mode FORMAT  ${OUTPUT_FORMATS.join(", ")}
   :timer on|off, .timer on|off  print elapsed time after each statement
   :maxrows N, .maxrows N        rows a table shows (0 = all)
-  :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements
-
-Sources: USE 'file' AS alias, ATTACH 'x.db' AS alias [(TYPE SQLITE, READ_ONLY, CREATE)],
-DETACH alias, SHOW SOURCES, SHOW TABLES [FROM alias], DESCRIBE name | 'file',
-SHOW CACHE, CLEAR CACHE [alias].`;
+  :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements`;
 
 /** DuckDB `.mode` names that differ from ours. */
 const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
