@@ -9,20 +9,16 @@ import type { Token } from "../lexer.ts";
 import type { CommandContext, CommandInput, RqlCommandFamily } from "./command.ts";
 import { describeToken, isName, isWord, parseOptions } from "./parse_helpers.ts";
 import type { ReaderOption } from "./reader_option.ts";
-import { EXPORT_FORMATS } from "../../engine/export_formats.ts";
+import { EXPORT_FORMATS, type ExportRequest } from "../../engine/export_formats.ts";
 import type { MessageResult } from "../../engine/result.ts";
 import { NoctraError } from "../../errors.ts";
 
-/** `EXPORT (query) | name TO 'path' [FORMAT f] [OPTIONS (…)] [OVERWRITE]`. */
-export interface ExportCommand {
+/**
+ * `EXPORT (query) | name TO 'path' [FORMAT f] [OPTIONS (…)] [OVERWRITE]`: the request the
+ * engine writes (`ExportRequest`), as parsed — its query's `#name` references not bound yet.
+ */
+export interface ExportCommand extends ExportRequest {
   readonly kind: "export";
-  /** The query's SQL text: the parenthesised query, or `SELECT * FROM name`. */
-  readonly query: string;
-  readonly path: string;
-  /** FORMAT as written (upper case), or undefined to follow the extension. */
-  readonly format: string | undefined;
-  readonly options: readonly ReaderOption[];
-  readonly overwrite: boolean;
 }
 
 function parse({ statement, tokens }: CommandInput): ExportCommand | null {
