@@ -62,6 +62,7 @@ export type {
 } from "./src/engine/sources/sqlite_source.ts";
 export type { RoutingStrategy } from "./src/engine/routing.ts";
 export type { FileKind } from "./src/engine/file_readers.ts";
+export type { ReaderOption } from "./src/rql/commands/reader_option.ts";
 export type { SessionVariable, VariableStore } from "./src/rql/variables.ts";
 export { loadArrowIpcIntoDuckDB, writeArrowIpcFile } from "./src/engine/arrow/ipc_file.ts";
 export { type ArrowWriteOptions, resultToArrowTable } from "./src/engine/arrow/encode.ts";
