@@ -7,13 +7,13 @@ import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 import { type ColumnInfo, type RowsResult, rowsResultFromArrays } from "../src/engine/result.ts";
 import { renderResult } from "../src/render/renderer.ts";
 import { StringSink } from "../src/render/sink.ts";
-import type { OutputFormat } from "../src/render/renderer.ts";
+import type { OutputFormat, TableOptions } from "../src/render/renderer.ts";
 import { blobText, jsonOf, textOf, uniqueNames } from "../src/render/values.ts";
 
 async function render(
   result: RowsResult,
   format: OutputFormat,
-  table = { maxRows: 0, color: false } as { maxRows: number; color: boolean; width?: number },
+  table: TableOptions = { maxRows: 0, color: false },
 ) {
   const sink = new StringSink();
   const summary = await renderResult(result, format, sink, table);
@@ -140,6 +140,7 @@ Deno.test("table fits a narrow terminal: cuts cells with … and hides middle co
     maxRows: 40,
     color: false,
     width: 41,
+    wideRowAsLines: false, // one row: keep it a table, not `name = value` lines
   });
   const lines = output.split("\n");
   for (const line of lines.slice(0, 6)) {

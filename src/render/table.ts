@@ -1,24 +1,28 @@
 /**
  * The box table of the REPL (like DuckDB's `duckbox` mode): column names and types in the
- * header, numbers right-aligned, NULL shown distinctly, fitted to the terminal width, and a
- * footer with the row count ("1,000 rows (40 shown)" when `maxRows` cut the display).
+ * header, numbers right-aligned, NULL shown distinctly, fitted to the terminal width (or
+ * `maxWidth`), and a footer with the row count ("1,000 rows (40 shown)" when `maxRows` cut the
+ * display). Column widths follow the content (see `table_layout.ts`): numbers are never cut,
+ * text shares the rest, and middle columns are hidden behind a `…` column when even that does
+ * not fit.
+ *
+ * A result of one row that is wider than the table's width is written as `name = value` lines
+ * instead (as the `line` format), unless `wideRowAsLines` is false.
  *
  * Memory stays bounded: at most `maxRows` rows (or 1,000 rows when showing all, to size the
- * columns) are held; later rows stream out with the same widths, longer cells cut with `…`.
+ * columns) are held; later rows stream out with the same widths, longer text cut with `…`
+ * (a later number wider than its column is written whole and pushes that row's border right).
  *
  * @module
  */
 import type { ColumnInfo, ResultChunk, RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
+import { planTableLayout, type TableLayout, tableWidth } from "./table_layout.ts";
+import { NULL_TEXT, recordLines, textLength } from "./text_layout.ts";
 import { groupedDigits, isNumericKind, type RenderSummary, textFormatter } from "./values.ts";
 
-/** Widest a column grows before its cells are cut with `…` (characters). */
-const MAX_COLUMN_WIDTH = 48;
-/** Narrowest a column shrinks to when fitting a wide table. */
-const MIN_COLUMN_WIDTH = 6;
 /** Rows held to size the columns when all rows are shown. */
 const SIZING_ROWS = 1000;
-const NULL_TEXT = "NULL";
 
 interface Cell {
   readonly text: string;
@@ -33,103 +37,101 @@ function displayCell(value: unknown, format: (value: unknown) => string | null):
   return { text: text.replace(/\r?\n/g, "↵").replace(/[\t\x00-\x1f]/g, " "), isNull: false };
 }
 
-function length(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
-
-function fit(text: string, width: number, alignRight: boolean): string {
-  const size = length(text);
-  if (size > width) return [...text].slice(0, Math.max(0, width - 1)).join("") + "…";
+/** `text` in exactly `width` characters: padded, or cut with `…` unless `whole` (numbers). */
+function fit(text: string, width: number, alignRight: boolean, whole = false): string {
+  const size = textLength(text);
+  if (size > width) {
+    return whole ? text : [...text].slice(0, Math.max(0, width - 1)).join("") + "…";
+  }
   const pad = " ".repeat(width - size);
   return alignRight ? pad + text : text + pad;
 }
 
-/** The column layout: which result columns are shown, and how wide. */
-interface Layout {
-  readonly shown: number[];
-  readonly widths: number[];
-  /** Index in `shown` after which the `…` column for hidden columns stands, or -1. */
-  readonly gapAfter: number;
-}
-
-function planLayout(columns: readonly ColumnInfo[], rows: Cell[][], width?: number): Layout {
-  const natural = columns.map((column, index) => {
-    let widest = Math.max(length(column.name), length(column.type.toLowerCase()));
-    for (const row of rows) widest = Math.max(widest, length(row[index]!.text));
-    return Math.min(widest, MAX_COLUMN_WIDTH);
-  });
-  let shown = columns.map((_, index) => index);
-  let widths = [...natural];
-  let gapAfter = -1;
-  if (width === undefined) return { shown, widths, gapAfter };
-  const total = () => widths.reduce((sum, w) => sum + w + 3, 1) + (gapAfter >= 0 ? 4 : 0);
-  while (total() > width) {
-    let widest = 0;
-    for (let index = 1; index < widths.length; index++) {
-      if (widths[index]! > widths[widest]!) widest = index;
-    }
-    if (widths[widest]! > MIN_COLUMN_WIDTH) {
-      widths[widest]!--;
-      continue;
-    }
-    if (shown.length <= 1) break;
-    // Still too wide with every column at its minimum: hide the middle column.
-    const middle = Math.floor(shown.length / 2);
-    shown = shown.filter((_, index) => index !== middle);
-    widths = widths.filter((_, index) => index !== middle);
-    gapAfter = Math.max(0, middle - 1);
-  }
-  return { shown, widths, gapAfter };
-}
-
-/** Writes a result as a box table; returns the total row count. */
 /** Options that only the table renderer reads. */
 export interface TableOptions {
   /** Rows to display at most; 0 = all. The rest are counted, not shown. */
   readonly maxRows: number;
   /** Terminal width in characters to fit the table into; undefined = do not fit. */
   readonly width?: number | undefined;
+  /**
+   * Width in characters to fit the table into instead of `width` (the REPL's `.maxwidth N`);
+   * 0 or undefined = the terminal's `width`.
+   */
+  readonly maxWidth?: number | undefined;
   /** Use ANSI styling (dim NULL and type row). */
   readonly color: boolean;
+  /**
+   * Write a one-row result that is wider than the table's width as `name = value` lines (the
+   * `line` format) instead of cutting it. Default true; only applies when there is a width.
+   */
+  readonly wideRowAsLines?: boolean | undefined;
 }
 
+/**
+ * The width in characters a table is fitted to under `options`: `maxWidth` when above 0, else
+ * the terminal's `width`; undefined when neither is set (the table is then not fitted).
+ *
+ * @example
+ * ```ts
+ * import { fittedWidth } from "./table.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(fittedWidth({ maxRows: 40, color: false, width: 120, maxWidth: 0 }), 120);
+ * strictEqual(fittedWidth({ maxRows: 40, color: false, width: 120, maxWidth: 60 }), 60);
+ * strictEqual(fittedWidth({ maxRows: 40, color: false }), undefined);
+ * ```
+ */
+export function fittedWidth(options: TableOptions): number | undefined {
+  return options.maxWidth !== undefined && options.maxWidth > 0 ? options.maxWidth : options.width;
+}
+
+function measure(columns: readonly ColumnInfo[], rows: readonly Cell[][]) {
+  return columns.map((column, index) => {
+    let values = 0;
+    for (const row of rows) values = Math.max(values, textLength(row[index]!.text));
+    const header = Math.max(textLength(column.name), textLength(column.type.toLowerCase()));
+    return { natural: Math.max(header, values), values, numeric: isNumericKind(column.kind) };
+  });
+}
+
+/** Writes a result as a box table; returns the total row count. */
 export async function renderTable(
   result: RowsResult,
   sink: TextSink,
   options: TableOptions,
 ): Promise<RenderSummary> {
   const columns = result.columns;
+  const width = fittedWidth(options);
   const dim = (text: string) => options.color ? `\x1b[2m${text}\x1b[22m` : text;
   const formatters = columns.map((column) => textFormatter(column.kind));
+  const numeric = columns.map((column) => isNumericKind(column.kind));
   const readRow = (chunk: ResultChunk, row: number) =>
     chunk.columns.map((vector, column) => displayCell(vector.getItem(row), formatters[column]!));
   const held: Cell[][] = [];
   const holdLimit = options.maxRows > 0 ? options.maxRows : SIZING_ROWS;
   let total = 0;
-  let layout: Layout | undefined;
+  let layout: TableLayout | undefined;
 
   const line = (left: string, join: string, right: string, fill = "─") => {
     if (!layout) return "";
     const parts = layout.widths.map((w) => fill.repeat(w + 2));
-    if (layout.gapAfter >= 0) parts.splice(layout.gapAfter + 1, 0, fill.repeat(3));
+    if (layout.gapAt >= 0) parts.splice(layout.gapAt, 0, fill.repeat(3));
     return left + parts.join(join) + right + "\n";
   };
   const rowLine = (cells: string[]) => {
-    if (layout && layout.gapAfter >= 0) cells.splice(layout.gapAfter + 1, 0, "…");
+    if (layout && layout.gapAt >= 0) cells.splice(layout.gapAt, 0, "…");
     return "│ " + cells.join(" │ ") + " │\n";
   };
   const dataLine = (row: Cell[]) => {
     const cells = layout!.shown.map((index, position) => {
       const cell = row[index]!;
-      const text = fit(cell.text, layout!.widths[position]!, isNumericKind(columns[index]!.kind));
+      const whole = numeric[index]! && !cell.isNull;
+      const text = fit(cell.text, layout!.widths[position]!, numeric[index]!, whole);
       return cell.isNull ? dim(text) : text;
     });
     return rowLine(cells);
   };
   const start = async () => {
-    layout = planLayout(columns, held, options.width);
+    layout = planTableLayout(measure(columns, held), width);
     const names = layout.shown.map((index, position) =>
       fit(columns[index]!.name, layout!.widths[position]!, false)
     );
@@ -149,28 +151,49 @@ export async function renderTable(
     for (let row = 0; row < chunk.rowCount; row++) {
       total++;
       if (layout === undefined) {
-        held.push(readRow(chunk, row));
-        if (held.length >= holdLimit) await start();
-      } else if (options.maxRows === 0) {
-        await sink.write(dataLine(readRow(chunk, row)));
+        if (held.length < holdLimit) {
+          held.push(readRow(chunk, row));
+          continue;
+        }
+        await start(); // a row past the held ones: the result is a table
       }
+      if (options.maxRows === 0) await sink.write(dataLine(readRow(chunk, row)));
     }
   }
-  if (layout === undefined) await start();
-  const shownRows = options.maxRows > 0 ? Math.min(options.maxRows, total) : total;
-  const hiddenColumns = columns.length - layout!.shown.length;
-  let footer = `${groupedDigits(total)} ${total === 1 ? "row" : "rows"}`;
-  if (shownRows < total) footer += ` (${groupedDigits(shownRows)} shown)`;
-  footer += `  ${columns.length} ${columns.length === 1 ? "column" : "columns"}`;
-  if (hiddenColumns > 0) footer += ` (${hiddenColumns} hidden)`;
-  const inner = layout!.widths.reduce((sum, w) => sum + w + 3, -1) +
-    (layout!.gapAfter >= 0 ? 4 : 0);
-  if (length(footer) + 2 <= inner) {
-    await sink.write(
-      line("├", "┴", "┤") + "│ " + fit(footer, inner - 2, false) + " │\n" + line("└", "─", "┘"),
-    );
-  } else {
-    await sink.write(line("└", "┴", "┘") + footer + "\n");
+  if (layout === undefined) {
+    const only = held.length === 1 ? held[0]! : undefined;
+    if (
+      only !== undefined && width !== undefined && options.wideRowAsLines !== false &&
+      tableWidth(measure(columns, held).map((m) => m.natural), false) > width
+    ) {
+      const names = columns.map((column) => column.name);
+      await sink.write(recordLines(names, only.map((cell) => cell.isNull ? null : cell.text), dim));
+      return { rows: 1 };
+    }
+    await start();
   }
+  await sink.write(footer(columns.length, layout!, total, options.maxRows, line));
   return { rows: total };
+}
+
+/** The table's closing lines: the row and column counts, inside the box when they fit. */
+function footer(
+  columnCount: number,
+  layout: TableLayout,
+  total: number,
+  maxRows: number,
+  line: (left: string, join: string, right: string) => string,
+): string {
+  const shownRows = maxRows > 0 ? Math.min(maxRows, total) : total;
+  const hiddenColumns = columnCount - layout.shown.length;
+  let text = `${groupedDigits(total)} ${total === 1 ? "row" : "rows"}`;
+  if (shownRows < total) text += ` (${groupedDigits(shownRows)} shown)`;
+  text += `  ${columnCount} ${columnCount === 1 ? "column" : "columns"}`;
+  if (hiddenColumns > 0) text += ` (${hiddenColumns} hidden)`;
+  const inner = tableWidth(layout.widths, layout.gapAt >= 0) - 2;
+  if (textLength(text) + 2 <= inner) {
+    return line("├", "┴", "┤") + "│ " + fit(text, inner - 2, false) + " │\n" +
+      line("└", "─", "┘");
+  }
+  return line("└", "┴", "┘") + text + "\n";
 }

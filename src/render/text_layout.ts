@@ -1,0 +1,74 @@
+/**
+ * Text layout that several renderers share: lengths in characters (code points, as the table
+ * has always counted them), and one record laid out as `name = value` lines (the `line` format,
+ * and the table's switch to it for a single row wider than the terminal).
+ *
+ * A helper like `values.ts`: renderers import it; it imports no renderer.
+ *
+ * @module
+ */
+
+/** How SQL NULL reads in the table, `line` and `list` formats (as in the DuckDB CLI). */
+export const NULL_TEXT = "NULL";
+
+/**
+ * Length of `text` in characters (Unicode code points), the unit every width in the renderers
+ * is measured in.
+ *
+ * @example
+ * ```ts
+ * import { textLength } from "./text_layout.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(textLength("é😀"), 2);
+ * ```
+ */
+export function textLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * `text` padded with spaces to `width` characters (on the left when `alignRight`); text already
+ * that long or longer is returned as it is.
+ */
+export function padText(text: string, width: number, alignRight = false): string {
+  const pad = width - textLength(text);
+  if (pad <= 0) return text;
+  return alignRight ? " ".repeat(pad) + text : text + " ".repeat(pad);
+}
+
+/** Narrowest the name column of a record is, as in SQLite's and DuckDB's `.mode line`. */
+const RECORD_NAME_WIDTH = 5;
+
+/**
+ * One record as `name = value` lines, names right-aligned to the widest name (at least 5
+ * characters), each line ending in `\n`: the layout of DuckDB's `.mode line`.
+ *
+ * @param names the column names, in order
+ * @param values each column's text, `null` for SQL NULL (written as `NULL`, through `styleNull`)
+ * @param styleNull wraps the NULL text (to dim it on a terminal); identity by default
+ *
+ * @example
+ * ```ts
+ * import { recordLines } from "./text_layout.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(recordLines(["id", "species"], ["1", null]), "     id = 1\nspecies = NULL\n");
+ * ```
+ */
+export function recordLines(
+  names: readonly string[],
+  values: readonly (string | null)[],
+  styleNull: (text: string) => string = (text) => text,
+): string {
+  let nameWidth = RECORD_NAME_WIDTH;
+  for (const name of names) nameWidth = Math.max(nameWidth, textLength(name));
+  let text = "";
+  names.forEach((name, index) => {
+    const value = values[index] ?? null;
+    text += `${padText(name, nameWidth, true)} = ${
+      value === null ? styleNull(NULL_TEXT) : value
+    }\n`;
+  });
+  return text;
+}
