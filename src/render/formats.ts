@@ -5,8 +5,20 @@
  * @module
  */
 
-/** Output formats of `--format` and `:format`. */
-export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"] as const;
+/**
+ * Output formats of `--format` and `:format`. `line` is one `name = value` line per column and
+ * `list` is `|`-separated fields, as the DuckDB CLI's `.mode line` and `.mode list`.
+ */
+export const OUTPUT_FORMATS = [
+  "table",
+  "csv",
+  "tsv",
+  "json",
+  "jsonl",
+  "markdown",
+  "line",
+  "list",
+] as const;
 /** One of {@link OUTPUT_FORMATS}. */
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
 

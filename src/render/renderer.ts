@@ -1,6 +1,7 @@
 /**
  * The renderer registry: one writer per output format, all over streamed chunks. The dispatcher
- * imports the renderers; the renderers import only the shared helpers (`values.ts`, `sink.ts`).
+ * imports the renderers; the renderers import only the shared helpers (`values.ts`, `sink.ts`,
+ * `text_layout.ts`, and the table its own `table_layout.ts`).
  *
  * @module
  */
@@ -9,6 +10,8 @@ import type { TextSink } from "./sink.ts";
 import { renderDelimited } from "./delimited.ts";
 import { copyThroughFifo } from "./fifo_copy.ts";
 import { renderJson } from "./json.ts";
+import { renderLine } from "./line.ts";
+import { renderList } from "./list.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderTable, type TableOptions } from "./table.ts";
 import type { RenderSummary } from "./values.ts";
@@ -16,7 +19,7 @@ import type { RenderSummary } from "./values.ts";
 import type { OutputFormat } from "./formats.ts";
 
 export { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "./formats.ts";
-export type { TableOptions } from "./table.ts";
+export { fittedWidth, type TableOptions } from "./table.ts";
 export type { RenderSummary } from "./values.ts";
 
 /**
@@ -28,8 +31,8 @@ export function mayCopyOutput(format: OutputFormat): boolean {
 }
 
 /**
- * Writes one result in `format` to `sink`. CSV, TSV, JSON, JSONL and Markdown never truncate;
- * only the table reads `table.maxRows`.
+ * Writes one result in `format` to `sink`. CSV, TSV, JSON, JSONL, Markdown, line and list never
+ * truncate; only the table reads `table` (`maxRows`, width, colour).
  */
 export async function renderResult(
   result: RowsResult,
@@ -52,5 +55,9 @@ export async function renderResult(
       return await copyThroughFifo(result, "jsonl", sink) ?? await renderJson(result, sink, true);
     case "markdown":
       return await renderMarkdown(result, sink);
+    case "line":
+      return await renderLine(result, sink);
+    case "list":
+      return await renderList(result, sink);
   }
 }

@@ -1,0 +1,31 @@
+/**
+ * The `line` format, as DuckDB's `.mode line` (and psql's `\x`): one `name = value` line per
+ * column, names right-aligned to the widest (at least 5 characters), records separated by one
+ * blank line. Values are written as they are (a value's own line breaks stay), NULL as `NULL`;
+ * a result without rows writes nothing. Streams: one chunk at a time, never truncated.
+ *
+ * @module
+ */
+import type { RowsResult } from "../engine/result.ts";
+import type { TextSink } from "./sink.ts";
+import { recordLines } from "./text_layout.ts";
+import { type RenderSummary, textFormatter } from "./values.ts";
+
+/** Writes every row of `result` as a `name = value` record; returns the row count. */
+export async function renderLine(result: RowsResult, sink: TextSink): Promise<RenderSummary> {
+  const names = result.columns.map((column) => column.name);
+  const formatters = result.columns.map((column) => textFormatter(column.kind));
+  let rows = 0;
+  for await (const chunk of result.chunks()) {
+    let text = "";
+    for (let row = 0; row < chunk.rowCount; row++) {
+      const values = chunk.columns.map((vector, column) =>
+        formatters[column]!(vector.getItem(row))
+      );
+      text += (rows > 0 ? "\n" : "") + recordLines(names, values);
+      rows++;
+    }
+    if (text !== "") await sink.write(text);
+  }
+  return { rows };
+}

@@ -1,0 +1,34 @@
+/**
+ * The `list` format, as DuckDB's `.mode list`: a header line of column names, then one line per
+ * row, fields separated by `|` and written as they are — no quoting, NULL as `NULL` — so the
+ * output reads well and pipes into `cut -d'|'`, but is not a CSV (use `csv` to round-trip
+ * values holding `|` or line breaks). Streams: one chunk at a time, never truncated.
+ *
+ * @module
+ */
+import type { RowsResult } from "../engine/result.ts";
+import type { TextSink } from "./sink.ts";
+import { NULL_TEXT } from "./text_layout.ts";
+import { type RenderSummary, textFormatter } from "./values.ts";
+
+/** Field separator of the `list` format, as DuckDB's default `.separator`. */
+export const LIST_SEPARATOR = "|";
+
+/** Writes the header and every row of `result`, `|`-separated; returns the row count. */
+export async function renderList(result: RowsResult, sink: TextSink): Promise<RenderSummary> {
+  await sink.write(result.columns.map((column) => column.name).join(LIST_SEPARATOR) + "\n");
+  const formatters = result.columns.map((column) => textFormatter(column.kind));
+  let rows = 0;
+  for await (const chunk of result.chunks()) {
+    let text = "";
+    for (let row = 0; row < chunk.rowCount; row++) {
+      const fields = chunk.columns.map((vector, column) =>
+        formatters[column]!(vector.getItem(row)) ?? NULL_TEXT
+      );
+      text += fields.join(LIST_SEPARATOR) + "\n";
+    }
+    rows += chunk.rowCount;
+    if (text !== "") await sink.write(text);
+  }
+  return { rows };
+}
