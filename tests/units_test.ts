@@ -5,7 +5,8 @@ import { parseCliArgs } from "../src/cli/args.ts";
 import { runMetaCommand } from "../src/cli/meta.ts";
 import type { OutputSettings } from "../src/cli/output.ts";
 import { parseRqlCommand } from "../src/rql/commands/registry.ts";
-import { defaultAlias, fileKindOf, readerCall } from "../src/engine/file_readers.ts";
+import { fileKindOf, readerCall } from "../src/engine/file_readers.ts";
+import { defaultAlias } from "../src/engine/file_paths.ts";
 import { relationsOf } from "../src/engine/relations.ts";
 import { DuckDBSource } from "../src/engine/sources/duckdb_source.ts";
 

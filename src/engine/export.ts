@@ -12,7 +12,7 @@
  */
 import { dirname } from "node:path";
 import type { DuckDBSource, Parameters } from "./sources/duckdb_source.ts";
-import { absolutePath } from "./file_readers.ts";
+import { absolutePath } from "./file_paths.ts";
 import {
   checkExportOptions,
   copyOptions,

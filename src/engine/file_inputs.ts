@@ -9,7 +9,9 @@
  */
 import { closeSync, constants as fsConstants, openSync } from "node:fs";
 import type { DuckDBSource } from "./sources/duckdb_source.ts";
-import { absolutePath, checkReadableFile, fileKindOf, isGlob } from "./file_readers.ts";
+import { fileKindOf } from "./file_readers.ts";
+import { absolutePath, isGlob } from "./file_paths.ts";
+import { checkReadableFile } from "./file_checks.ts";
 import { FILE_READING_FUNCTIONS, type StatementRelations } from "./relations.ts";
 import { quoteLiteral } from "../sql_text.ts";
 import { checkRead, type SandboxPolicy } from "../sandbox/policy.ts";

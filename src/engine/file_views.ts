@@ -7,14 +7,8 @@
  * @module
  */
 import type { DuckDBSource } from "./sources/duckdb_source.ts";
-import {
-  absolutePath,
-  defaultAlias,
-  type FileKind,
-  readerCall,
-  readerOptionNames,
-  requireFileKind,
-} from "./file_readers.ts";
+import { type FileKind, readerCall, readerOptionNames, requireFileKind } from "./file_readers.ts";
+import { absolutePath, defaultAlias } from "./file_paths.ts";
 import { arrowIpcFile, type FileInputs } from "./file_inputs.ts";
 import { firstLine } from "./first_line.ts";
 import type { ReaderOption } from "../rql/commands/reader_option.ts";

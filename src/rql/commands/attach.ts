@@ -18,7 +18,7 @@
 import type { Token } from "../lexer.ts";
 import type { CommandContext, CommandInput, RqlCommandFamily } from "./command.ts";
 import { describeToken, isName, isWord } from "./parse_helpers.ts";
-import { absolutePath, defaultAlias, isRemote } from "../../engine/file_readers.ts";
+import { absolutePath, defaultAlias, isRemote } from "../../engine/file_paths.ts";
 import type { MessageResult } from "../../engine/result.ts";
 import { NoctraError } from "../../errors.ts";
 import { checkRead, checkWrite } from "../../sandbox/policy.ts";

@@ -6,7 +6,7 @@
  */
 import type { CommandContext, CommandInput, RqlCommandFamily } from "./command.ts";
 import { isName, isWord } from "./parse_helpers.ts";
-import { isGlob, isRemote } from "../../engine/file_readers.ts";
+import { isGlob, isRemote } from "../../engine/file_paths.ts";
 import {
   type Cell,
   type RowsResult,
