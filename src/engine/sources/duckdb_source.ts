@@ -5,8 +5,9 @@
  * views and prepared statements per connection. Everything Noctra runs in DuckDB goes through
  * this class; nothing else imports `@duckdb/node-api`'s connection.
  *
- * Longer than the project's ~500-line guideline: it is due to be split along its ideas (one
- * module per idea) in the architecture work.
+ * Longer than ~500 lines: one class whose methods share the connection, the prepared-statement
+ * cache and the statement counter that tells a result ended by an error from one ended by a later
+ * statement; the free helpers of its results are in `./duckdb_results.ts`.
  *
  * @module
  */
@@ -19,33 +20,22 @@ import {
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
-  ResultReturnType,
   StatementType,
 } from "../duckdb_api.ts";
-import type {
-  Cell,
-  ColumnInfo,
-  ColumnKind,
-  CopyFormat,
-  MessageResult,
-  RowsResult,
-} from "../result.ts";
+import type { Cell, ColumnInfo, CopyFormat, MessageResult, RowsResult } from "../result.ts";
 import { quoteLiteral } from "../../sql_text.ts";
 import { jsonLinesCopyQuery } from "../json_copy.ts";
 import { uniqueNames } from "../../render/values.ts";
 import { NoctraError } from "../../errors.ts";
+import {
+  bindParameters,
+  finishChangeResult,
+  kindOf,
+  type Parameters,
+  streamingRows,
+} from "./duckdb_results.ts";
 
-/**
- * Named parameter values (name without `$`) and their DuckDB types, bound to a statement.
- *
- * @internal Typed with `@duckdb/node-api` values, outside the documented library surface.
- */
-export interface Parameters {
-  /** Each parameter's value, by name. */
-  readonly values: Readonly<Record<string, DuckDBValue>>;
-  /** Each parameter's DuckDB type, by name. */
-  readonly types: Readonly<Record<string, DuckDBType>>;
-}
+export { kindOf, type Parameters };
 
 /** Options for {@link DuckDBSource.open}. */
 export interface DuckDBSourceOptions {
@@ -550,149 +540,5 @@ export class DuckDBSource {
     this.#statementCache.clear();
     this.#connection.closeSync();
     this.#instance.closeSync();
-  }
-}
-
-function bindParameters(
-  prepared: DuckDBPreparedStatement,
-  parameters: Parameters | undefined,
-): void {
-  if (parameters !== undefined && Object.keys(parameters.values).length > 0) {
-    prepared.bind(
-      parameters.values as Record<string, DuckDBValue>,
-      parameters.types as Record<string, DuckDBType>,
-    );
-  }
-}
-
-/** Builds the error of a stream that DuckDB ended early, given the rows delivered before. */
-type StreamFailure = (rowsDelivered: number) => Promise<Error>;
-
-/**
- * True when DuckDB ended `result` because of an error: a failed result reports
- * `ResultReturnType.INVALID` (`duckdb_result_return_type`), a finished one keeps its type.
- */
-function endedWithError(result: DuckDBResult): boolean {
-  return result.returnType === ResultReturnType.INVALID;
-}
-
-async function finishChangeResult(
-  result: DuckDBResult,
-  failure: StreamFailure,
-): Promise<number | undefined> {
-  const statement = result.statementType;
-  const counts = statement === StatementType.INSERT || statement === StatementType.UPDATE ||
-    statement === StatementType.DELETE || statement === StatementType.MERGE_INTO;
-  if (!counts) {
-    // The end of a result is an empty chunk (or null), not only null.
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) {
-        if (endedWithError(result)) throw await failure(0);
-        return undefined;
-      }
-    }
-  }
-  // DuckDB reports changed rows as a one-row "Count" result for these statements.
-  let changed = 0;
-  for await (const chunk of result) {
-    for (let row = 0; row < chunk.rowCount; row++) {
-      changed += Number(chunk.getColumnVector(0).getItem(row) ?? 0);
-    }
-  }
-  if (endedWithError(result)) throw await failure(0);
-  return changed;
-}
-
-/**
- * The rows of a streaming result, fetched chunk by chunk as the consumer iterates. When DuckDB
- * ends the result because of an error, the iteration throws that error (see
- * {@link DuckDBSource}'s `#streamFailure`) instead of ending as if the result were complete.
- */
-function streamingRows(result: DuckDBResult, failure: StreamFailure): RowsResult {
-  const columns: ColumnInfo[] = [];
-  for (let index = 0; index < result.columnCount; index++) {
-    const type = result.columnType(index);
-    columns.push({
-      name: result.columnName(index),
-      type: type.toString(),
-      kind: kindOf(type.typeId),
-    });
-  }
-  let consumed = false;
-  return {
-    kind: "rows",
-    columns,
-    async *chunks() {
-      if (consumed) return;
-      consumed = true;
-      let delivered = 0;
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (chunk === null || chunk.rowCount === 0) {
-          if (endedWithError(result)) throw await failure(delivered);
-          return;
-        }
-        delivered += chunk.rowCount;
-        // Vectors are read here, for every chunk, even by consumers that only count rows: the
-        // JavaScript they create is what prompts V8 to collect the chunks already read, whose
-        // native memory it cannot see (read lazily, 10M rows to a table peaked at 482 MB
-        // instead of 334 MB).
-        const vectors = [];
-        for (let index = 0; index < chunk.columnCount; index++) {
-          vectors.push(chunk.getColumnVector(index));
-        }
-        yield { rowCount: chunk.rowCount, columns: vectors };
-      }
-    },
-  };
-}
-
-/** Maps DuckDB's type ids to the coarse {@link ColumnKind} renderers use. */
-export function kindOf(typeId: DuckDBTypeId): ColumnKind {
-  switch (typeId) {
-    case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.UTINYINT:
-    case DuckDBTypeId.USMALLINT:
-    case DuckDBTypeId.UINTEGER:
-    case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UHUGEINT:
-    case DuckDBTypeId.BIGNUM:
-      return "integer";
-    case DuckDBTypeId.FLOAT:
-    case DuckDBTypeId.DOUBLE:
-      return "float";
-    case DuckDBTypeId.DECIMAL:
-      return "decimal";
-    case DuckDBTypeId.BOOLEAN:
-      return "boolean";
-    case DuckDBTypeId.VARCHAR:
-    case DuckDBTypeId.ENUM:
-    case DuckDBTypeId.UUID:
-      return "text";
-    case DuckDBTypeId.DATE:
-    case DuckDBTypeId.TIME:
-    case DuckDBTypeId.TIME_NS:
-    case DuckDBTypeId.TIME_TZ:
-    case DuckDBTypeId.TIMESTAMP:
-    case DuckDBTypeId.TIMESTAMP_S:
-    case DuckDBTypeId.TIMESTAMP_MS:
-    case DuckDBTypeId.TIMESTAMP_NS:
-    case DuckDBTypeId.TIMESTAMP_TZ:
-    case DuckDBTypeId.INTERVAL:
-      return "temporal";
-    case DuckDBTypeId.LIST:
-    case DuckDBTypeId.ARRAY:
-    case DuckDBTypeId.STRUCT:
-    case DuckDBTypeId.MAP:
-    case DuckDBTypeId.UNION:
-    case DuckDBTypeId.VARIANT:
-      return "nested";
-    default:
-      return "other";
   }
 }
