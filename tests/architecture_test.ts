@@ -75,3 +75,23 @@ Deno.test("the project passes its own architecture checks", async () => {
   strictEqual(modules.size > 50, true);
   deepStrictEqual(checkModules(modules).map((finding) => finding.message), []);
 });
+
+Deno.test("every file and folder docs/ARCHITECTURE.md names exists", async () => {
+  const text = await Deno.readTextFile(`${ROOT}docs/ARCHITECTURE.md`);
+  const named = new Set<string>();
+  for (const match of text.matchAll(/`([^`\s]+)`/g)) {
+    const path = match[1]!;
+    if (/^(src|bench|scripts|tests|docs|vendor|\.github)\/[\w./-]*$/.test(path)) named.add(path);
+  }
+  strictEqual(named.size > 40, true, `only ${named.size} paths found`);
+  const missing: string[] = [];
+  for (const path of named) {
+    try {
+      const info = await Deno.stat(`${ROOT}${path}`);
+      if (path.endsWith("/") !== info.isDirectory) missing.push(`${path} (wrong kind)`);
+    } catch {
+      missing.push(path);
+    }
+  }
+  deepStrictEqual(missing, []);
+});
