@@ -1,13 +1,18 @@
 /**
- * The interactive REPL on `node:readline`: prompt `noctra> `, continuation prompt until a
- * statement ends with `;`, history persisted under `$XDG_STATE_HOME/noctra/history`, Ctrl-C to
- * clear the input or interrupt a running query, Ctrl-D to quit. No error ends the REPL.
+ * The interactive REPL: prompt `noctra> `, a statement edited over as many lines as it takes
+ * (continuation prompt `   ...> `) until it ends with `;`, then run; meta-commands (`help`,
+ * `.mode csv`, `:timer on`) on one line. No error ends the REPL.
+ *
+ * Line editing is src/cli/line_editor/ (its module doc says why it is our own): Tab completion
+ * (src/cli/completion.ts over the session, src/cli/session_completion.ts), highlighting as typed
+ * (src/cli/highlight.ts; off under `NO_COLOR` or when stdout is not a terminal), history per
+ * statement in `$XDG_STATE_HOME/noctra/history` with Ctrl-R search, bracketed paste (a pasted
+ * script runs statement by statement), Ctrl-C to clear the input or cancel the running statement,
+ * Ctrl-D on an empty line to quit. The editor is loaded when the REPL starts and completion at
+ * the first Tab, so `-c`/`-f` runs never load them.
  *
  * @module
  */
-import { createInterface, type Interface } from "node:readline";
-import process from "node:process";
-import { dirname } from "node:path";
 import { noctraPath } from "../session/xdg.ts";
 import type { Noctra } from "../noctra.ts";
 import { endsWithCompleteStatement, splitStatements } from "../rql/splitter.ts";
@@ -15,6 +20,8 @@ import { describeError } from "../errors.ts";
 import type { ResultPrinter } from "./output.ts";
 import { mayCopyOutput } from "../render/renderer.ts";
 import { runMetaCommand } from "./meta.ts";
+import type { Completion } from "./line_editor/editor.ts";
+import type { StyledSpan } from "./line_editor/render.ts";
 
 /** Primary prompt. */
 export const PROMPT = "noctra> ";
@@ -29,101 +36,169 @@ export function historyPath(): string | undefined {
   return noctraPath("state", "history");
 }
 
-function loadHistory(path: string | undefined, size: number): string[] {
-  if (path === undefined) return [];
+/**
+ * Whether `line` is a meta-command as `runMetaCommand` (src/cli/meta.ts) reads one — `help`,
+ * `quit` or `exit` alone, or a first word starting with `:` or `.` — without running it.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isMetaCommandLine } from "./repl.ts";
+ *
+ * strictEqual(isMetaCommandLine(".mode csv"), true);
+ * strictEqual(isMetaCommandLine("quit;"), true);
+ * strictEqual(isMetaCommandLine("SELECT 1"), false);
+ * ```
+ */
+export function isMetaCommandLine(line: string): boolean {
+  const trimmed = line.trim().replace(/;$/, "").trim();
+  const [word = "", ...rest] = trimmed.split(/\s+/);
+  const lower = word.toLowerCase();
+  if (rest.length === 0 && (lower === "help" || lower === "quit" || lower === "exit")) return true;
+  return word.startsWith(":") || word.startsWith(".");
+}
+
+/**
+ * Whether Enter submits `text`: it ends with a complete statement (`;` outside strings and
+ * comments), or it is one line holding a meta-command.
+ */
+export function isSubmittable(text: string): boolean {
+  return endsWithCompleteStatement(text) || (!text.includes("\n") && isMetaCommandLine(text));
+}
+
+/** Whether `TERM` names a terminal without cursor control (as the DuckDB CLI's list). */
+function isDumbTerminal(): boolean {
   try {
-    // The file holds oldest first; readline wants newest first.
-    return Deno.readTextFileSync(path).split("\n").filter((line) => line !== "").reverse()
-      .slice(0, size);
+    if (Deno.permissions.querySync({ name: "env", variable: "TERM" }).state !== "granted") {
+      return false;
+    }
+    return ["dumb", "cons25", "emacs"].includes(Deno.env.get("TERM") ?? "");
   } catch {
-    return [];
+    return false;
   }
 }
 
-function saveHistory(path: string | undefined, newestFirst: readonly string[]): void {
-  if (path === undefined) return;
-  try {
-    Deno.mkdirSync(dirname(path), { recursive: true });
-    const temporary = `${path}.${Deno.pid}.tmp`;
-    Deno.writeTextFileSync(temporary, [...newestFirst].reverse().join("\n") + "\n");
-    Deno.renameSync(temporary, path);
-  } catch {
-    // History is a convenience: an unwritable state directory must not break the session.
-  }
-}
-
-/** Runs the REPL until the user quits, keeping `historySize` lines of history. */
+/** Runs the REPL until the user quits, keeping `historySize` statements of history. */
 export async function runRepl(
   noctra: Noctra,
   printer: ResultPrinter,
   historySize = 1000,
 ): Promise<void> {
+  const [{ LineEditor }, { denoTerminal }, { loadHistory, saveHistory }] = await Promise.all([
+    import("./line_editor/editor.ts"),
+    import("./line_editor/terminal.ts"),
+    import("./line_editor/history.ts"),
+  ]);
   const path = historyPath();
-  const rl: Interface = createInterface({
-    input: process.stdin,
-    output: process.stdout,
+  const history = loadHistory(path, historySize, {
+    isComplete: isSubmittable,
+    standsAlone: isMetaCommandLine,
+  });
+  const io = denoTerminal();
+  const plain = isDumbTerminal() || !Deno.stdin.isTerminal();
+  const colour = !plain && Deno.stdout.isTerminal() && !Deno.noColor;
+  const assist = new Assist(noctra);
+  const editor = new LineEditor({
+    io,
     prompt: PROMPT,
-    terminal: process.stdin.isTTY === true,
-    history: loadHistory(path, historySize),
-    historySize,
-    removeHistoryDuplicates: true,
-  });
-  rl.on("history", (history: string[]) => saveHistory(path, history));
-
-  let buffer = "";
-  let running = false;
-  rl.on("SIGINT", () => {
-    if (running) {
-      noctra.interrupt();
-      return;
-    }
-    if (buffer !== "" || rl.line !== "") printer.message("^C");
-    buffer = "";
-    rl.write(null, { ctrl: true, name: "u" });
-    rl.setPrompt(PROMPT);
-    rl.prompt();
+    continuationPrompt: CONTINUATION_PROMPT,
+    history,
+    onHistoryChange: (changed) => saveHistory(path, changed),
+    isComplete: isSubmittable,
+    complete: (text, cursor) => assist.complete(text, cursor),
+    ...(colour ? { highlight: (text: string) => assist.highlight(text) } : {}),
+    plain,
   });
 
-  const closed = new Promise<void>((resolve) => rl.once("close", resolve));
   printer.message(`Noctra — SQL over files. Type help for help, Ctrl-D to quit.`);
-  rl.prompt();
-  const lines = rl[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await Promise.race([lines.next(), closed.then(() => null)]);
-    if (next === null || next.done) break;
-    const line = next.value as string;
-    if (buffer === "") {
-      const outcome = runMetaCommand(line, printer.settings, noctra.engine);
-      if (outcome?.kind === "quit") break;
-      if (outcome?.kind === "reply") {
-        printer.message(outcome.text);
-        rl.prompt();
-        continue;
+  editor.open();
+  try {
+    for (;;) {
+      const reading = editor.read();
+      if (colour) assist.loadKeywords(() => editor.redraw());
+      const text = await reading;
+      if (text === null) break;
+      if (text.trim() === "") continue;
+      if (!text.includes("\n")) {
+        const outcome = runMetaCommand(text, printer.settings, noctra.engine);
+        if (outcome?.kind === "quit") break;
+        if (outcome?.kind === "reply") {
+          printer.message(outcome.text);
+          continue;
+        }
       }
-      if (line.trim() === "") {
-        rl.prompt();
-        continue;
-      }
+      await assist.idle();
+      await editor.whileRunning(
+        () => runInteractive(noctra, text, printer),
+        () => noctra.interrupt(),
+      );
     }
-    buffer += (buffer === "" ? "" : "\n") + line;
-    if (!endsWithCompleteStatement(buffer)) {
-      rl.setPrompt(CONTINUATION_PROMPT);
-      rl.prompt();
-      continue;
-    }
-    const script = buffer;
-    buffer = "";
-    running = true;
-    try {
-      await runInteractive(noctra, script, printer);
-    } finally {
-      running = false;
-    }
-    rl.setPrompt(PROMPT);
-    rl.prompt();
+  } finally {
+    editor.close();
   }
-  rl.close();
   await printer.flush();
+}
+
+/**
+ * Completion and highlighting for the REPL, loaded on first use: the completion modules at the
+ * first Tab, DuckDB's keyword list once after the first prompt (until then a basic list).
+ */
+class Assist {
+  readonly #noctra: Noctra;
+  #modules:
+    | Promise<[typeof import("./completion.ts"), typeof import("./session_completion.ts")]>
+    | undefined;
+  #highlighter: typeof import("./highlight.ts") | undefined;
+  #keywords: ReadonlySet<string> | undefined;
+  #loading: Promise<void> | undefined;
+
+  constructor(noctra: Noctra) {
+    this.#noctra = noctra;
+  }
+
+  /** Candidates for Tab at `cursor` in `text`. */
+  async complete(text: string, cursor: number): Promise<Completion> {
+    this.#modules ??= Promise.all([import("./completion.ts"), import("./session_completion.ts")]);
+    const [{ completeInput }, { SessionCompletion }] = await this.#modules;
+    await this.idle();
+    return await completeInput(text, cursor, new SessionCompletion(this.#noctra));
+  }
+
+  /** Colours for `text` (none until the highlighter has loaded). */
+  highlight(text: string): StyledSpan[] {
+    const highlighter = this.#highlighter;
+    if (highlighter === undefined) return [];
+    return highlighter.highlightSql(text, this.#keywords ?? highlighter.BASIC_KEYWORDS);
+  }
+
+  /**
+   * Loads the highlighter and DuckDB's keywords (with RQL's words), once; calls `redraw` when
+   * they arrive so the input on screen is coloured with them.
+   */
+  loadKeywords(redraw: () => void): void {
+    if (this.#loading !== undefined) return;
+    this.#loading = (async () => {
+      try {
+        this.#highlighter = await import("./highlight.ts");
+        redraw();
+        const [{ RQL_WORDS }, { SessionCompletion }] = await Promise.all([
+          import("./completion.ts"),
+          import("./session_completion.ts"),
+        ]);
+        const keywords = await new SessionCompletion(this.#noctra).keywords();
+        for (const phrase of RQL_WORDS) for (const word of phrase.split(" ")) keywords.add(word);
+        this.#keywords = keywords;
+        redraw();
+      } catch {
+        // Highlighting goes on with the basic keywords.
+      }
+    })();
+  }
+
+  /** Waits until no keyword query is using the session's connection. */
+  async idle(): Promise<void> {
+    await this.#loading;
+  }
 }
 
 async function runInteractive(noctra: Noctra, script: string, printer: ResultPrinter) {

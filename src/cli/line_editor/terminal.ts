@@ -1,0 +1,167 @@
+/**
+ * The terminal the line editor talks to: reading stdin in raw mode as decoded events, writing
+ * the editor's output, the width, and resize notices. {@link denoTerminal} is the real one (Deno's
+ * stdin/stdout); tests drive the editor through their own {@link TerminalIO}.
+ *
+ * Raw mode stays on for the whole REPL session, also while a statement runs: keys typed then are
+ * kept for the next prompt (type-ahead), and Ctrl-C arrives as a key that
+ * {@link InputQueue.onInterrupt} turns into a cancel — the same on Linux, macOS and Windows
+ * (where Deno's raw mode delivers VT sequences), without signal handlers.
+ *
+ * @module
+ */
+import { type InputEvent, KeyDecoder } from "./keys.ts";
+
+/** Input and output of a terminal, as the editor needs them. */
+export interface TerminalIO {
+  /** The next text that arrived (one read), or null at the end of input. */
+  read(): Promise<string | null>;
+  /** Writes `text` at once (synchronously). */
+  write(text: string): void;
+  /** Turns raw mode on or off (no-op when the input is not a terminal). */
+  setRaw(raw: boolean): void;
+  /** The terminal's width in columns (80 when unknown). */
+  columns(): number;
+  /** Calls `listener` when the terminal is resized; returns a function that stops it. */
+  onResize(listener: () => void): () => void;
+}
+
+/**
+ * Deno's stdin, and stdout when it is a terminal (else stderr, so results redirected to a file
+ * never hold prompts). Reads are decoded as UTF-8 (a character split across reads is kept).
+ */
+export function denoTerminal(): TerminalIO {
+  const output = Deno.stdout.isTerminal() ? Deno.stdout : Deno.stderr;
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const buffer = new Uint8Array(4096);
+  return {
+    async read() {
+      const count = await Deno.stdin.read(buffer);
+      if (count === null) return null;
+      return decoder.decode(buffer.subarray(0, count), { stream: true });
+    },
+    write(text) {
+      let bytes = encoder.encode(text);
+      while (bytes.length > 0) bytes = bytes.subarray(output.writeSync(bytes));
+    },
+    setRaw(raw) {
+      if (Deno.stdin.isTerminal()) Deno.stdin.setRaw(raw);
+    },
+    columns() {
+      try {
+        const { columns } = Deno.consoleSize();
+        return columns > 0 ? columns : 80;
+      } catch {
+        return 80;
+      }
+    },
+    onResize(listener) {
+      if (Deno.build.os === "windows") return () => {};
+      Deno.addSignalListener("SIGWINCH", listener);
+      return () => Deno.removeSignalListener("SIGWINCH", listener);
+    },
+  };
+}
+
+/** How long a lone ESC waits for the rest of a sequence before it is the Escape key (ms). */
+const ESCAPE_DELAY_MS = 40;
+
+/** Whether `event` is Ctrl-C. */
+export function isCtrlC(event: InputEvent): boolean {
+  return event.kind === "key" && event.name === "char" && event.ctrl && !event.meta &&
+    event.text === "c";
+}
+
+/**
+ * The events typed so far and not yet handled, read from a {@link TerminalIO} by one loop that
+ * runs from {@link InputQueue.start} until the end of input. While an interrupt handler is set
+ * ({@link InputQueue.onInterrupt}), Ctrl-C calls it and drops the type-ahead instead of queueing
+ * (as a terminal driver flushes its input on an interrupt).
+ */
+export class InputQueue {
+  readonly #io: TerminalIO;
+  readonly #decoder = new KeyDecoder();
+  #events: InputEvent[] = [];
+  #wake: (() => void) | null = null;
+  #ended = false;
+  #started = false;
+  #interrupt: (() => void) | null = null;
+  #escapeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A queue over `io` (nothing is read before {@link start}). */
+  constructor(io: TerminalIO) {
+    this.#io = io;
+  }
+
+  /** Starts reading (once). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    void this.#loop();
+  }
+
+  /** Events waiting to be handled. */
+  get size(): number {
+    return this.#events.length;
+  }
+
+  /** The next event, waiting for one; null once the input has ended and nothing is left. */
+  async next(): Promise<InputEvent | null> {
+    while (this.#events.length === 0) {
+      if (this.#ended) return null;
+      await new Promise<void>((resolve) => this.#wake = resolve);
+    }
+    return this.#events.shift()!;
+  }
+
+  /** Puts `event` back at the front (the rest of a paste after a statement it submitted). */
+  unshift(event: InputEvent): void {
+    this.#events.unshift(event);
+  }
+
+  /** While `handler` is set, Ctrl-C calls it and drops the queued events. */
+  onInterrupt(handler: (() => void) | null): void {
+    this.#interrupt = handler;
+  }
+
+  async #loop(): Promise<void> {
+    for (;;) {
+      let text: string | null;
+      try {
+        text = await this.#io.read();
+      } catch {
+        text = null;
+      }
+      clearTimeout(this.#escapeTimer);
+      if (text === null) {
+        this.#push(this.#decoder.flush());
+        this.#ended = true;
+        this.#wakeUp();
+        return;
+      }
+      this.#push(this.#decoder.feed(text));
+      if (this.#decoder.waiting) {
+        this.#escapeTimer = setTimeout(() => this.#push(this.#decoder.flush()), ESCAPE_DELAY_MS);
+      }
+    }
+  }
+
+  #push(events: readonly InputEvent[]): void {
+    for (const event of events) {
+      if (this.#interrupt !== null && isCtrlC(event)) {
+        this.#events = [];
+        this.#interrupt();
+        continue;
+      }
+      this.#events.push(event);
+    }
+    if (this.#events.length > 0) this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * What the REPL's completion and highlighting read from a Noctra session: DuckDB's
+ * `sql_auto_complete` and `duckdb_keywords()`, the views registered with `USE`, the SQLite
+ * attachments' tables and columns (from `node:sqlite`, not DuckDB), the variables, and the
+ * directories under the working directory.
+ *
+ * DuckDB is asked through the session's one connection, between statements only (the REPL
+ * completes while it waits for keys, never while a statement runs). The session has no public
+ * reader of DuckDB's own catalog functions, so the text to complete travels as a quoted literal
+ * into `sql_auto_complete(…)`, a table function that only reads it; the statement is run with
+ * the result-copy shortcut and the profiling hook switched off, so that neither changes.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Noctra } from "../noctra.ts";
+import type { StatementResult } from "../engine/result.ts";
+import { quoteLiteral } from "../sql_text.ts";
+import type {
+  AttachedDatabase,
+  CompletionSource,
+  DirectoryEntry,
+  SqlSuggestion,
+} from "./completion.ts";
+
+/** Most entries read from one directory for completion. */
+const MAX_DIRECTORY_ENTRIES = 2000;
+
+/**
+ * The {@link CompletionSource} of a session, and its keyword list.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { Noctra } from "../noctra.ts";
+ * import { SessionCompletion } from "./session_completion.ts";
+ *
+ * const noctra = await Noctra.open();
+ * try {
+ *   const session = new SessionCompletion(noctra);
+ *   const suggestions = await session.sqlSuggestions("SEL");
+ *   ok(suggestions.some((s) => s.text === "SELECT " && s.kind === "keyword"));
+ *   ok((await session.keywords()).has("SELECT"));
+ * } finally {
+ *   noctra.close();
+ * }
+ * ```
+ */
+export class SessionCompletion implements CompletionSource {
+  readonly #noctra: Noctra;
+
+  /** Completion over `noctra`'s catalog and sources. */
+  constructor(noctra: Noctra) {
+    this.#noctra = noctra;
+  }
+
+  /** DuckDB's suggestions for `statement`, in DuckDB's order. Throws DuckDB's error. */
+  async sqlSuggestions(statement: string): Promise<readonly SqlSuggestion[]> {
+    const rows = await this.#rows(
+      `SELECT suggestion, suggestion_type, extra_char FROM sql_auto_complete(${
+        quoteLiteral(statement)
+      })`,
+    );
+    return rows.map(([text, kind, extra]) => ({
+      text: String(text),
+      kind: String(kind),
+      extra: extra === null || extra === undefined ? null : String(extra),
+    }));
+  }
+
+  /** DuckDB's keywords (every category), upper case. Throws DuckDB's error. */
+  async keywords(): Promise<Set<string>> {
+    const rows = await this.#rows("SELECT keyword_name FROM duckdb_keywords()");
+    return new Set(rows.map(([name]) => String(name).toUpperCase()));
+  }
+
+  /** Aliases of the file views. */
+  viewAliases(): readonly string[] {
+    return this.#noctra.engine.fileViews.map((view) => view.alias);
+  }
+
+  /** The SQLite attachments, read from SQLite itself. */
+  databases(): readonly AttachedDatabase[] {
+    return this.#noctra.engine.attachments.map((source) => ({
+      alias: source.alias,
+      tables: () => source.relations().map((relation) => relation.name),
+      columns: (table: string) => source.columns(table).map((column) => column.name),
+    }));
+  }
+
+  /** Names of the session's variables. */
+  variables(): readonly string[] {
+    return this.#noctra.engine.variables.list().map((variable) => variable.name);
+  }
+
+  /** Entries of `path` (`~/` is the home directory); [] when it cannot be read. */
+  listDirectory(path: string): readonly DirectoryEntry[] {
+    let directory = path;
+    if (path === "~/" || path.startsWith("~/")) {
+      const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+      if (home === undefined) return [];
+      directory = join(home, path.slice(2));
+    }
+    const entries: DirectoryEntry[] = [];
+    try {
+      for (const entry of Deno.readDirSync(directory)) {
+        entries.push({ name: entry.name, isDirectory: entry.isDirectory });
+        if (entries.length >= MAX_DIRECTORY_ENTRIES) break;
+      }
+    } catch {
+      return [];
+    }
+    return entries;
+  }
+
+  /** Runs `sql` on the session and returns its rows as arrays of cells. */
+  async #rows(sql: string): Promise<unknown[][]> {
+    const engine = this.#noctra.engine;
+    const copyOutput = engine.copyOutput;
+    const onProfile = engine.onProfile;
+    engine.copyOutput = false;
+    engine.onProfile = undefined;
+    try {
+      const result: StatementResult = await this.#noctra.execute(sql);
+      if (result.kind !== "rows") return [];
+      const rows: unknown[][] = [];
+      for await (const chunk of result.chunks()) {
+        for (let row = 0; row < chunk.rowCount; row++) {
+          rows.push(chunk.columns.map((column) => column.getItem(row)));
+        }
+      }
+      return rows;
+    } finally {
+      engine.copyOutput = copyOutput;
+      engine.onProfile = onProfile;
+    }
+  }
+}
