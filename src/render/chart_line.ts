@@ -8,20 +8,8 @@
 import asciichart from "npm:asciichart@1.5.25";
 import type { ColumnInfo } from "../engine/result.ts";
 import { padText, textLength } from "./text_layout.ts";
-import {
-  type ChartData,
-  ChartError,
-  type ChartOptions,
-  type ChartRequest,
-  columnIndex,
-  cut,
-  firstNumeric,
-  labelOf,
-  numberOf,
-  requireNumeric,
-  timeOf,
-  title,
-} from "./chart_data.ts";
+import type { ChartData, ChartOptions, ChartRequest } from "./chart_data.ts";
+import * as shared from "./chart_data.ts";
 import { isNumericKind } from "./values.ts";
 
 /** Tallest plot of a line chart (lines), however tall the terminal. */
@@ -38,15 +26,15 @@ function linePoints(data: ChartData, x: number, y: number): Point[] {
   const kind = x < 0 ? "position" : data.columns[x]!.kind;
   const points: Point[] = [];
   data.rows.forEach((row, position) => {
-    const value = numberOf(row[y]);
+    const value = shared.numberOf(row[y]);
     const at = kind === "temporal"
-      ? timeOf(row[x])
+      ? shared.timeOf(row[x])
       : isNumericKind(kind as ColumnInfo["kind"])
-      ? numberOf(row[x])
+      ? shared.numberOf(row[x])
       : position;
     if (value === null || at === null) return;
     // A timestamp at midnight (date_trunc of a day, month, year) is labelled as its date.
-    const label = x < 0 ? String(position + 1) : labelOf(row[x]).replace(/ 00:00:00$/, "");
+    const label = x < 0 ? String(position + 1) : shared.labelOf(row[x]).replace(/ 00:00:00$/, "");
     points.push({ x: at, y: value, label });
   });
   if (kind === "temporal" || isNumericKind(kind as ColumnInfo["kind"])) {
@@ -88,12 +76,14 @@ function resample(points: readonly Point[], columns: number): number[] {
  */
 function lineColumns(data: ChartData, request: ChartRequest): { x: number; y: number } {
   if (request.x !== undefined) {
-    const x = columnIndex(data, request.x);
-    const y = request.y !== undefined ? columnIndex(data, request.y) : firstNumeric(data, x);
-    return { x, y: requireNumeric(data, y) };
+    const x = shared.columnIndex(data, request.x);
+    const y = request.y !== undefined
+      ? shared.columnIndex(data, request.y)
+      : shared.firstNumeric(data, x);
+    return { x, y: shared.requireNumeric(data, y) };
   }
   const y = data.columns.findIndex((column, i) => i > 0 && isNumericKind(column.kind));
-  return y > 0 ? { x: 0, y } : { x: -1, y: firstNumeric(data, -1) };
+  return y > 0 ? { x: 0, y } : { x: -1, y: shared.firstNumeric(data, -1) };
 }
 
 /** Fixed decimals for y-axis labels whose step is `step`. */
@@ -107,7 +97,7 @@ export function lineChart(data: ChartData, request: ChartRequest, options: Chart
   const { x, y } = lineColumns(data, request);
   const points = linePoints(data, x, y);
   if (points.length < 2) {
-    throw new ChartError(
+    throw new shared.ChartError(
       `a line needs two points; column ${data.columns[y]!.name} has ${points.length}`,
     );
   }
@@ -128,7 +118,7 @@ export function lineChart(data: ChartData, request: ChartRequest, options: Chart
     ...(options.color ? { colors: [asciichart.cyan] } : {}),
   });
   const xName = x < 0 ? "row" : data.columns[x]!.name;
-  const heading = title(
+  const heading = shared.title(
     data,
     `${data.columns[y]!.name} by ${xName}`,
     data.rows.length - points.length,
@@ -147,14 +137,14 @@ function xLabels(points: readonly Point[], axisAt: number, columns: number): str
   const last = points.at(-1)!;
   const end = axisAt + columns; // one past the last column
   const room = columns;
-  const firstText = cut(first.label, Math.max(1, Math.floor(room / 3)));
-  const lastText = cut(last.label, Math.max(1, Math.floor(room / 3)));
+  const firstText = shared.cut(first.label, Math.max(1, Math.floor(room / 3)));
+  const lastText = shared.cut(last.label, Math.max(1, Math.floor(room / 3)));
   let line = " ".repeat(axisAt) + firstText;
   const middleX = first.x + (last.x - first.x) / 2;
   const middle = points.reduce((best, point) =>
     Math.abs(point.x - middleX) < Math.abs(best.x - middleX) ? point : best
   );
-  const middleText = cut(middle.label, Math.max(1, Math.floor(room / 3)));
+  const middleText = shared.cut(middle.label, Math.max(1, Math.floor(room / 3)));
   const middleStart = axisAt + Math.floor((columns - textLength(middleText)) / 2);
   if (
     middle !== first && middle !== last && middleStart > textLength(line) + 1 &&

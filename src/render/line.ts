@@ -8,24 +8,16 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { recordLines } from "./text_layout.ts";
-import { type RenderSummary, textFormatter } from "./values.ts";
+import { recordLines, writeRowTexts } from "./text_layout.ts";
+import type { RenderSummary } from "./values.ts";
 
 /** Writes every row of `result` as a `name = value` record; returns the row count. */
 export async function renderLine(result: RowsResult, sink: TextSink): Promise<RenderSummary> {
   const names = result.columns.map((column) => column.name);
-  const formatters = result.columns.map((column) => textFormatter(column.kind));
-  let rows = 0;
-  for await (const chunk of result.chunks()) {
-    let text = "";
-    for (let row = 0; row < chunk.rowCount; row++) {
-      const values = chunk.columns.map((vector, column) =>
-        formatters[column]!(vector.getItem(row))
-      );
-      text += (rows > 0 ? "\n" : "") + recordLines(names, values);
-      rows++;
-    }
-    if (text !== "") await sink.write(text);
-  }
+  const rows = await writeRowTexts(
+    result,
+    sink,
+    (texts, position) => (position > 0 ? "\n" : "") + recordLines(names, texts),
+  );
   return { rows };
 }

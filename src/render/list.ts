@@ -8,8 +8,8 @@
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
-import { NULL_TEXT } from "./text_layout.ts";
-import { type RenderSummary, textFormatter } from "./values.ts";
+import { NULL_TEXT, writeRowTexts } from "./text_layout.ts";
+import type { RenderSummary } from "./values.ts";
 
 /** Field separator of the `list` format, as DuckDB's default `.separator`. */
 export const LIST_SEPARATOR = "|";
@@ -17,18 +17,10 @@ export const LIST_SEPARATOR = "|";
 /** Writes the header and every row of `result`, `|`-separated; returns the row count. */
 export async function renderList(result: RowsResult, sink: TextSink): Promise<RenderSummary> {
   await sink.write(result.columns.map((column) => column.name).join(LIST_SEPARATOR) + "\n");
-  const formatters = result.columns.map((column) => textFormatter(column.kind));
-  let rows = 0;
-  for await (const chunk of result.chunks()) {
-    let text = "";
-    for (let row = 0; row < chunk.rowCount; row++) {
-      const fields = chunk.columns.map((vector, column) =>
-        formatters[column]!(vector.getItem(row)) ?? NULL_TEXT
-      );
-      text += fields.join(LIST_SEPARATOR) + "\n";
-    }
-    rows += chunk.rowCount;
-    if (text !== "") await sink.write(text);
-  }
+  const rows = await writeRowTexts(
+    result,
+    sink,
+    (texts) => texts.map((text) => text ?? NULL_TEXT).join(LIST_SEPARATOR) + "\n",
+  );
   return { rows };
 }

@@ -7,6 +7,9 @@
  *
  * @module
  */
+import type { RowsResult } from "../engine/result.ts";
+import type { TextSink } from "./sink.ts";
+import { textFormatter } from "./values.ts";
 
 /** How SQL NULL reads in the table, `line` and `list` formats (as in the DuckDB CLI). */
 export const NULL_TEXT = "NULL";
@@ -71,4 +74,30 @@ export function recordLines(
     }\n`;
   });
   return text;
+}
+
+/**
+ * Writes every row of `result` as the text `format` makes of it — given the row's cell texts
+ * (`null` for SQL NULL, text as `values.ts` writes it) and its 0-based position — one write per
+ * chunk. Returns the number of rows.
+ */
+export async function writeRowTexts(
+  result: RowsResult,
+  sink: TextSink,
+  format: (texts: readonly (string | null)[], position: number) => string,
+): Promise<number> {
+  const formatters = result.columns.map((column) => textFormatter(column.kind));
+  let rows = 0;
+  for await (const chunk of result.chunks()) {
+    const parts = new Array<string>(chunk.rowCount);
+    for (let row = 0; row < chunk.rowCount; row++) {
+      parts[row] = format(
+        chunk.columns.map((vector, column) => formatters[column]!(vector.getItem(row))),
+        rows + row,
+      );
+    }
+    rows += chunk.rowCount;
+    if (parts.length > 0) await sink.write(parts.join(""));
+  }
+  return rows;
 }
