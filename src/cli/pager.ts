@@ -70,7 +70,11 @@ export class ScreenRowCounter {
   #column = 0;
   #escape: "none" | "esc" | "csi" = "none";
 
-  /** @param columns terminal width in characters; undefined: lines never wrap */
+  /**
+   * A counter at the start of the output.
+   *
+   * @param columns terminal width in characters; undefined: lines never wrap
+   */
   constructor(columns?: number) {
     this.#columns = columns !== undefined && columns > 0 ? columns : undefined;
   }
@@ -235,7 +239,11 @@ export class PagerWriter implements ByteWriter {
   #child: Deno.ChildProcess | undefined;
   #input: WritableStreamDefaultWriter<Uint8Array> | undefined;
 
-  /** @param options how to page; see {@link PagerOptions} */
+  /**
+   * A writer for one output, holding it back until it knows whether to page.
+   *
+   * @param options how to page; see {@link PagerOptions}
+   */
   constructor(options: PagerOptions) {
     this.#options = options;
     this.#stdout = options.stdout ?? Deno.stdout;

@@ -43,7 +43,11 @@ export interface ChartOptions {
 
 /** A chart that cannot be drawn: unknown column, nothing numeric, terminal too small. */
 export class ChartError extends Error {
-  /** @param message one line for the user */
+  /**
+   * A chart error saying what is wrong.
+   *
+   * @param message one line for the user
+   */
   constructor(message: string) {
     super(message);
     this.name = "ChartError";
