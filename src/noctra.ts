@@ -82,6 +82,12 @@ export interface NoctraOptions {
   readonly registryPath?: string | false;
   /** Which engine runs statements (default `auto`). */
   readonly strategy?: RoutingStrategy;
+  /**
+   * Track the progress of running statements for {@link Noctra.progress} (DuckDB's
+   * `enable_progress_bar`, without DuckDB's own printing). The CLI turns it on when stderr is a
+   * terminal. Default false.
+   */
+  readonly progress?: boolean;
 }
 
 /** One statement of a script together with its result. */
@@ -239,6 +245,7 @@ export class Noctra {
       statementCacheCapacity: Number(config.get("duckdb.performance.stmt_cache_capacity")),
       ...(isSandboxed(sandbox) ? { allowedDirectories: sandbox.read } : {}),
     });
+    if (options.progress) await duckdb.enableProgress();
     const registry = options.registryPath
       ? new AttachmentRegistry(options.registryPath)
       : undefined;
@@ -390,6 +397,14 @@ export class Noctra {
     // apache-arrow is loaded on first use, so sessions that never touch Arrow start faster.
     const { resultToArrowTable } = await import("./engine/arrow/encode.ts");
     return await resultToArrowTable(await this.query(sql));
+  }
+
+  /**
+   * How the running statement is doing (see {@link NoctraOptions.progress}): `percentage` 0–100
+   * when the engine can estimate it, `rows` processed (or copied from SQLite) so far.
+   */
+  progress(): { percentage?: number; rows?: number } {
+    return this.#engine.progress();
   }
 
   /** Asks the running statement to stop; it then fails with an interruption error. */

@@ -6,7 +6,7 @@
  * whole. Every run is a real `deno run main.ts` on real files in a temporary directory; SQLite
  * files are checked afterwards through `node:sqlite`, independently of Noctra.
  */
-import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { FIXTURES, ROOT } from "./_cli.ts";
 
@@ -909,4 +909,32 @@ Deno.test("SQLITE_BUSY on a read after ATTACH: exit 1 saying the database is loc
     await release();
   }
   strictEqual(count(db), AIRPORTS);
+});
+
+Deno.test("Ctrl-C during a 2M-row SQLite copy into DuckDB ends the run within 1 s", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "noctra-interrupt-" });
+  const path = `${dir}/big.db`;
+  const db = new DatabaseSync(path);
+  db.exec(
+    "CREATE TABLE t AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 2000000) " +
+      "SELECT x, 'text-' || x AS s FROM c",
+  );
+  db.close();
+  // Mixing a DuckDB relation in makes the whole table cross the bridge (several seconds).
+  const run = await noctra(
+    script(
+      "csv",
+      `ATTACH '${path}' AS big (TYPE SQLITE, READ_ONLY)`,
+      "SELECT count(*), sum(x), max(length(s)) FROM big.t, range(1)",
+    ),
+    { interruptAfterMs: 1_500 },
+  );
+  await Deno.remove(dir, { recursive: true });
+  strictEqual(run.timedOut, false);
+  ok(
+    run.afterSignalMs !== null && run.afterSignalMs < 1_000,
+    `${run.afterSignalMs} ms after SIGINT`,
+  );
+  notStrictEqual(run.code, 0);
+  strictEqual(run.stdout, "", "no partial result");
 });

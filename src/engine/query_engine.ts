@@ -228,8 +228,19 @@ export class QueryEngine {
     return await useFile(this.#commands, { kind: "use_file", path, alias, options }, save);
   }
 
-  /** Asks the running statement to stop. */
+  /**
+   * How the running statement is doing: DuckDB's query progress (a percentage where the plan can
+   * estimate one, rows processed), and while SQLite rows are bridged into DuckDB, the rows copied
+   * so far. Tracked once the session was opened with `progress` (`DuckDBSource.enableProgress`).
+   */
+  progress(): { percentage?: number; rows?: number } {
+    const copied = this.#bridge.copiedRows;
+    return copied !== null ? { rows: copied } : this.#duckdb.queryProgress();
+  }
+
+  /** Asks the running statement to stop (a SQLite copy included, within ~200 ms). */
   interrupt(): void {
+    this.#bridge.interrupt();
     this.#duckdb.interrupt();
     this.#files.releaseWaitingReaders();
   }
