@@ -204,7 +204,7 @@ export async function completeInput(
     const name = typed.slice(1).toLowerCase();
     const candidates = source.variables()
       .filter((variable) => variable.toLowerCase().startsWith(name))
-      .sort()
+      .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
       .map((variable) => ({ text: `#${variable}`, suffix: "" }));
     return { from: cursor - typed.length, candidates };
   }

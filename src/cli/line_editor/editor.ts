@@ -41,10 +41,17 @@
  * `Deno.consoleSize`, SIGWINCH. That works unchanged in a `deno compile` binary (no npm code, no
  * files read at run time) and on Windows, where `setRaw(true)` switches on virtual-terminal input
  * so keys arrive as the same VT sequences as on Unix (`setRaw` refuses `cbreak` there, which we
- * do not use). Its modules load in about 2 ms; the REPL's first prompt comes as fast as
- * `-c "SELECT 1"` finishes (both ≈ 155 ms here). Its parts are small and tested alone: key
- * decoding (keys.ts), the edit buffer (edit_buffer.ts), history and its file (history.ts),
- * drawing (render.ts), and this module's key bindings, through a scripted terminal.
+ * do not use). Its modules load in about 2 ms (each timed alone, once `node:path` is loaded,
+ * which the session has done already), and the REPL loads them only when it starts: over 11
+ * runs here, the first prompt appeared after 134 ms (median, through a pseudo-terminal) while
+ * `-c "SELECT 1"` took 148 ms to finish. Completion loads at the first Tab (2–4 ms), the
+ * highlighter and DuckDB's keyword list right after the first prompt is drawn.
+ *
+ * Its parts are small and tested alone: key decoding (keys.ts), the edit buffer
+ * (edit_buffer.ts), history and its file (history.ts), Ctrl-R (search.ts), drawing (render.ts),
+ * the completion list (completion_list.ts), the terminal and its input queue (terminal.ts), and
+ * this module's key bindings, through a scripted terminal (tests/repl_test.ts); the whole, in
+ * tmux (tests/repl_pty_test.ts).
  *
  * @module
  */
@@ -53,13 +60,15 @@ import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, type InputEvent, type KeyEvent
 import type { History } from "./history.ts";
 import {
   AnsiRenderer,
-  displayWidth,
   type EditView,
+  overlaySpans,
   PlainRenderer,
   type Renderer,
   type StyledSpan,
 } from "./render.ts";
 import { InputQueue, isCtrlC, type TerminalIO } from "./terminal.ts";
+import { ReverseSearch } from "./search.ts";
+import { commonPrefix, listInColumns } from "./completion_list.ts";
 
 /** One completion: the text that replaces the typed word, and what follows it when alone. */
 export interface CompletionCandidate {
@@ -99,25 +108,12 @@ export interface LineEditorOptions {
   readonly plain?: boolean;
 }
 
-/** Ctrl-R's state: the query, the entry matched and where, and the input to restore. */
-interface Search {
-  query: string;
-  /** Index of the matched entry; `entries.length` while nothing matched. */
-  index: number;
-  offset: number;
-  failed: boolean;
-  readonly saved: { readonly text: string; readonly cursor: number };
-}
-
 /** Successive Tabs: the candidates listed, and which one was inserted last (-1: none yet). */
 interface Cycle {
   readonly from: number;
   readonly candidates: readonly CompletionCandidate[];
   index: number;
 }
-
-/** Most candidates a Tab lists. */
-const MAX_LISTED = 200;
 
 /**
  * Reads statements from a terminal with line editing. {@link LineEditor.open} starts raw mode
@@ -133,7 +129,7 @@ export class LineEditor {
   #historyIndex = 0;
   #draft = "";
   #killed = "";
-  #search: Search | null = null;
+  #search: ReverseSearch | null = null;
   #cycle: Cycle | null = null;
   #stopResize: () => void = () => {};
   /** Whether {@link read} is editing a statement (so the edit area is on screen). */
@@ -225,20 +221,17 @@ export class LineEditor {
         spans: highlight?.(text) ?? [],
       };
     }
-    const entry = this.#options.history.entries[search.index];
-    const text = entry ?? search.saved.text;
-    const spans = highlight?.(text) ?? [];
-    const matched = entry === undefined || highlight === undefined ? [] : [{
-      start: search.offset,
-      end: search.offset + search.query.length,
-      sgr: "7",
-    }];
+    const shown = search.shown;
+    const spans = highlight?.(shown.text) ?? [];
+    const match = search.match;
     return {
-      prompt: `(${search.failed ? "failed " : ""}reverse-i-search)'${search.query}': `,
+      prompt: search.prompt,
       continuation: continuationPrompt,
-      text,
-      cursor: entry === undefined ? search.saved.cursor : search.offset,
-      spans: mergeSpans(spans, matched),
+      text: shown.text,
+      cursor: shown.cursor,
+      spans: match === null || highlight === undefined
+        ? spans
+        : overlaySpans(spans, [{ ...match, sgr: "7" }]),
     };
   }
 
@@ -383,13 +376,10 @@ export class LineEditor {
       case "l":
         return this.#renderer.clearScreen(this.#view());
       case "r":
-        this.#search = {
-          query: "",
-          index: this.#options.history.entries.length,
-          offset: 0,
-          failed: false,
-          saved: { text: buffer.text, cursor: buffer.cursor },
-        };
+        this.#search = new ReverseSearch(this.#options.history, {
+          text: buffer.text,
+          cursor: buffer.cursor,
+        });
         return;
     }
   }
@@ -416,16 +406,8 @@ export class LineEditor {
    */
   #searchKey(event: KeyEvent): "handled" | "submit" | "pass" {
     const search = this.#search!;
-    const history = this.#options.history;
-    const accept = () => {
-      const entry = history.entries[search.index];
-      if (entry !== undefined) this.#buffer.set(entry, search.offset);
-      this.#search = null;
-    };
     if (event.name === "char" && event.ctrl && event.text === "r") {
-      const match = history.search(search.query, search.index);
-      if (match === null) search.failed = search.query !== "";
-      else Object.assign(search, { index: match.index, offset: match.offset, failed: false });
+      search.older();
       return "handled";
     }
     if (event.name === "char" && event.ctrl && event.text === "g") {
@@ -433,23 +415,17 @@ export class LineEditor {
       this.#search = null;
       return "handled";
     }
-    if (isCtrlC(event)) {
-      this.#search = null;
-      return "pass";
-    }
-    if (event.name === "backspace" || (event.name === "char" && !event.ctrl && !event.meta)) {
-      search.query = event.name === "backspace"
-        ? search.query.slice(0, -1)
-        : search.query + event.text;
-      const from = event.name === "backspace" ? history.entries.length : search.index + 1;
-      const match = history.search(search.query, from);
-      if (match === null) {
-        search.failed = search.query !== "";
-        if (search.query === "") search.index = history.entries.length;
-      } else Object.assign(search, { index: match.index, offset: match.offset, failed: false });
+    if (event.name === "backspace" && !event.meta) {
+      search.backspace();
       return "handled";
     }
-    accept();
+    if (event.name === "char" && !event.ctrl && !event.meta) {
+      search.type(event.text);
+      return "handled";
+    }
+    this.#search = null;
+    if (isCtrlC(event)) return "pass";
+    this.#buffer.set(search.result.text, search.result.cursor);
     if (event.name === "enter" && !event.meta) return "submit";
     if (event.name === "escape") return "handled";
     return "pass";
@@ -494,57 +470,4 @@ export class LineEditor {
       this.#view(),
     );
   }
-}
-
-/** The longest prefix all `texts` share, compared case-insensitively, in the first one's case. */
-export function commonPrefix(texts: readonly string[]): string {
-  const first = texts[0] ?? "";
-  let length = first.length;
-  for (const text of texts.slice(1)) {
-    let index = 0;
-    while (
-      index < length && index < text.length &&
-      first[index]!.toLowerCase() === text[index]!.toLowerCase()
-    ) index++;
-    length = index;
-  }
-  return first.slice(0, length);
-}
-
-/** `items` laid out in columns across `width`, row by row (at most {@link MAX_LISTED}). */
-export function listInColumns(items: readonly string[], width: number): string[] {
-  const shown = items.slice(0, MAX_LISTED);
-  const cell = Math.max(...shown.map(displayWidth)) + 2;
-  const perRow = Math.max(1, Math.floor(width / cell));
-  const rows: string[] = [];
-  for (let start = 0; start < shown.length; start += perRow) {
-    rows.push(
-      shown.slice(start, start + perRow)
-        .map((item) => item + " ".repeat(cell - displayWidth(item)))
-        .join("")
-        .trimEnd(),
-    );
-  }
-  if (items.length > shown.length) rows.push(`… ${items.length - shown.length} more`);
-  return rows;
-}
-
-/** `base` spans with `over` spans laid on top (where they overlap, `over` wins). */
-function mergeSpans(base: readonly StyledSpan[], over: readonly StyledSpan[]): StyledSpan[] {
-  if (over.length === 0) return [...base];
-  const result: StyledSpan[] = [];
-  for (const span of base) {
-    let pieces: StyledSpan[] = [span];
-    for (const top of over) {
-      pieces = pieces.flatMap((piece) => {
-        if (top.end <= piece.start || top.start >= piece.end) return [piece];
-        const parts: StyledSpan[] = [];
-        if (piece.start < top.start) parts.push({ ...piece, end: top.start });
-        if (top.end < piece.end) parts.push({ ...piece, start: top.end });
-        return parts;
-      });
-    }
-    result.push(...pieces);
-  }
-  return [...result, ...over].sort((a, b) => a.start - b.start);
 }

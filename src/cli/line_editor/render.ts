@@ -45,6 +45,29 @@ export interface Renderer {
   clearScreen(view: EditView): void;
 }
 
+/** `base` spans with `over` spans laid on top (where they overlap, `over` wins). */
+export function overlaySpans(
+  base: readonly StyledSpan[],
+  over: readonly StyledSpan[],
+): StyledSpan[] {
+  if (over.length === 0) return [...base];
+  const result: StyledSpan[] = [];
+  for (const span of base) {
+    let pieces: StyledSpan[] = [span];
+    for (const top of over) {
+      pieces = pieces.flatMap((piece) => {
+        if (top.end <= piece.start || top.start >= piece.end) return [piece];
+        const parts: StyledSpan[] = [];
+        if (piece.start < top.start) parts.push({ ...piece, end: top.start });
+        if (top.end < piece.end) parts.push({ ...piece, start: top.end });
+        return parts;
+      });
+    }
+    result.push(...pieces);
+  }
+  return [...result, ...over].sort((a, b) => a.start - b.start);
+}
+
 /** Columns a code point takes: 0 for combining marks, 2 for East Asian wide and emoji, else 1. */
 export function codePointWidth(point: number): number {
   if (point === 0x200b || point === 0x200c || point === 0x200d || point === 0xfeff) return 0;

@@ -1,0 +1,419 @@
+/**
+ * The REPL's line editing on a real terminal: tmux runs `deno run -A main.ts --no-restore` in an
+ * 80×24 pane, keys go in with `send-keys` (text as hex bytes, so nothing is parsed on the way),
+ * pastes with `paste-buffer -p` (bracketed, as a terminal pastes), and the tests compare the
+ * pane's exact content (`capture-pane -p`, with `-e` for colours). Each test waits for the screen
+ * it expects by polling, never by fixed sleeps. Without tmux every test fails, saying so.
+ */
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { ROOT } from "./_cli.ts";
+
+const WELCOME = "Noctra — SQL over files. Type help for help, Ctrl-D to quit.";
+const TIMEOUT_MS = 20_000;
+
+let tmuxChecked: Promise<void> | undefined;
+
+/** Fails (never skips) when tmux cannot be run. */
+function requireTmux(): Promise<void> {
+  tmuxChecked ??= (async () => {
+    let ok = false;
+    try {
+      ok = (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+        .output()).success;
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new Error(
+        "tmux is needed for the REPL pseudo-terminal tests (tests/repl_pty_test.ts): install it (apt-get install tmux) and run them again",
+      );
+    }
+  })();
+  return tmuxChecked;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+let sessions = 0;
+
+/** How to start a REPL in tmux. */
+interface ReplOptions {
+  /** `XDG_STATE_HOME` (history); default a new temporary directory. */
+  readonly stateHome?: string;
+  /** Colours allowed (`NO_COLOR` unset) or not (`NO_COLOR=1`). Default false. */
+  readonly color?: boolean;
+}
+
+/** A REPL in its own tmux server (socket), 80 columns by 24 rows. */
+class TmuxRepl {
+  readonly stateHome: string;
+  readonly #socket: string;
+
+  private constructor(socket: string, stateHome: string) {
+    this.#socket = socket;
+    this.stateHome = stateHome;
+  }
+
+  /** Starts the REPL and waits for its first prompt. */
+  static async start(options: ReplOptions = {}): Promise<TmuxRepl> {
+    await requireTmux();
+    const stateHome = options.stateHome ?? await Deno.makeTempDir({ prefix: "noctra-pty-state-" });
+    const configHome = await Deno.makeTempDir({ prefix: "noctra-pty-config-" });
+    const socket = `noctra-pty-${Deno.pid}-${++sessions}`;
+    const environment = [
+      options.color ? "-u NO_COLOR" : "NO_COLOR=1",
+      `XDG_STATE_HOME=${shellQuote(stateHome)}`,
+      `XDG_CONFIG_HOME=${shellQuote(configHome)}`,
+    ].join(" ");
+    // After the REPL ends the pane stays, showing its exit code.
+    const command = `env ${environment} ${shellQuote(Deno.execPath())} run -A main.ts ` +
+      `--no-restore; echo "exit $?"; sleep 60`;
+    const repl = new TmuxRepl(socket, stateHome);
+    await repl.#tmux(
+      "new-session",
+      "-d",
+      "-x",
+      "80",
+      "-y",
+      "24",
+      "-c",
+      ROOT,
+      command,
+    );
+    await repl.waitForLines([WELCOME, "noctra>"]);
+    return repl;
+  }
+
+  async #tmux(...args: string[]): Promise<string> {
+    const output = await new Deno.Command("tmux", {
+      args: ["-L", this.#socket, "-f", "/dev/null", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(output.stderr)}`);
+    }
+    return new TextDecoder().decode(output.stdout);
+  }
+
+  /** Types `text` (as its UTF-8 bytes). */
+  async type(text: string): Promise<void> {
+    const hex = [...new TextEncoder().encode(text)].map((byte) => byte.toString(16));
+    await this.#tmux("send-keys", "-t", "0", "-H", ...hex);
+  }
+
+  /** Presses keys by tmux's names (`Tab`, `Enter`, `C-r`, `Left`, …). */
+  async press(...keys: string[]): Promise<void> {
+    await this.#tmux("send-keys", "-t", "0", ...keys);
+  }
+
+  /** Pastes `text` as a terminal does: bracketed when the program asked for it. */
+  async paste(text: string): Promise<void> {
+    const child = new Deno.Command("tmux", {
+      args: ["-L", this.#socket, "load-buffer", "-b", "paste", "-"],
+      stdin: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(text));
+    await writer.close();
+    strictEqual((await child.status).success, true);
+    await this.#tmux("paste-buffer", "-p", "-d", "-b", "paste", "-t", "0");
+  }
+
+  /** The pane's lines, trailing blanks removed (with SGR escapes when `escapes`). */
+  async lines(escapes = false): Promise<string[]> {
+    const text = await this.#tmux("capture-pane", "-p", ...(escapes ? ["-e"] : []), "-t", "0");
+    const lines = text.split("\n").map((line) => line.trimEnd());
+    while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+    return lines;
+  }
+
+  /** The cursor's column (0-based). */
+  async cursorColumn(): Promise<number> {
+    return Number((await this.#tmux("display-message", "-p", "-t", "0", "#{cursor_x}")).trim());
+  }
+
+  /** Waits until the cursor is in `column` (0-based). */
+  async waitForCursor(column: number): Promise<void> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    while ((await this.cursorColumn()) !== column) {
+      if (Date.now() > deadline) strictEqual(await this.cursorColumn(), column);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  }
+
+  /** Waits until the pane shows exactly `expected` (as {@link lines}); returns them. */
+  async waitForLines(expected: readonly string[], escapes = false): Promise<string[]> {
+    return await this.waitFor(
+      (lines) => {
+        try {
+          deepStrictEqual(lines, expected);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      escapes,
+      expected,
+    );
+  }
+
+  /** Waits until `accept(lines)` holds; fails with the screen and `expected` after a timeout. */
+  async waitFor(
+    accept: (lines: string[]) => boolean,
+    escapes = false,
+    expected?: readonly string[],
+  ): Promise<string[]> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    let lines: string[] = [];
+    while (Date.now() < deadline) {
+      lines = await this.lines(escapes);
+      if (accept(lines)) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    if (expected !== undefined) deepStrictEqual(lines, expected);
+    throw new Error(`timed out; the screen shows:\n${lines.join("\n")}`);
+  }
+
+  /** Ends the tmux server (and the REPL in it). */
+  async close(): Promise<void> {
+    await this.#tmux("kill-server").catch(() => {});
+  }
+}
+
+/** Runs `body` with a started REPL, closing it whatever happens. */
+async function withRepl(
+  options: ReplOptions,
+  body: (repl: TmuxRepl) => Promise<void>,
+): Promise<void> {
+  const repl = await TmuxRepl.start(options);
+  try {
+    await body(repl);
+  } finally {
+    await repl.close();
+  }
+}
+
+const PROMPTED = [WELCOME];
+
+Deno.test("REPL on a terminal: Tab completes a keyword, with DuckDB's space after it", async () => {
+  await withRepl({}, async (repl) => {
+    await repl.type("SEL");
+    await repl.press("Tab");
+    await repl.waitForLines([...PROMPTED, "noctra> SELECT"]);
+    await repl.waitForCursor("noctra> SELECT ".length);
+    await repl.type("42 AS answer;");
+    await repl.press("Enter");
+    await repl.waitForLines([
+      ...PROMPTED,
+      "noctra> SELECT 42 AS answer;",
+      "┌─────────┐",
+      "│ answer  │",
+      "│ integer │",
+      "├─────────┤",
+      "│      42 │",
+      "└─────────┘",
+      "1 row  1 column",
+      "noctra>",
+    ]);
+  });
+});
+
+Deno.test("REPL on a terminal: Tab completes a view registered with USE", async () => {
+  await withRepl({}, async (repl) => {
+    await repl.type("USE 'fixtures/penguins.parquet' AS penguins;");
+    await repl.press("Enter");
+    const used = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 3);
+    await repl.type("SELECT count(*) AS n FROM peng");
+    await repl.press("Tab");
+    const typed = "noctra> SELECT count(*) AS n FROM penguins";
+    await repl.waitForLines([...used.slice(0, -1), typed]);
+    await repl.type(";");
+    await repl.press("Enter");
+    await repl.waitForLines([
+      ...used.slice(0, -1),
+      `${typed};`,
+      "┌────────┐",
+      "│ n      │",
+      "│ bigint │",
+      "├────────┤",
+      "│    344 │",
+      "└────────┘",
+      "1 row  1 column",
+      "noctra>",
+    ]);
+  });
+});
+
+Deno.test("REPL on a terminal: Tab completes an attached SQLite database's tables and columns", async () => {
+  await withRepl({}, async (repl) => {
+    await repl.type("ATTACH 'fixtures/airports.sqlite' AS geo (TYPE SQLITE, READ_ONLY);");
+    await repl.press("Enter");
+    const attached = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 3);
+    const before = attached.slice(0, -1);
+    await repl.type("SELECT count(*) AS n FROM geo.air");
+    await repl.press("Tab");
+    await repl.waitForLines([...before, "noctra> SELECT count(*) AS n FROM geo.airports"]);
+    await repl.type(" WHERE sta");
+    await repl.press("Tab");
+    const typed = "noctra> SELECT count(*) AS n FROM geo.airports WHERE state";
+    await repl.waitForLines([...before, typed]);
+    await repl.type(" = 'WA';");
+    await repl.press("Enter");
+    await repl.waitForLines([
+      ...before,
+      `${typed} = 'WA';`,
+      "┌─────────┐",
+      "│ n       │",
+      "│ integer │",
+      "├─────────┤",
+      "│      65 │",
+      "└─────────┘",
+      "1 row  1 column",
+      "noctra>",
+    ]);
+  });
+});
+
+Deno.test("REPL on a terminal: input is highlighted as typed, unterminated strings too", async () => {
+  await withRepl({ color: true }, async (repl) => {
+    await repl.type("LET v = 1;");
+    await repl.press("Enter");
+    const set = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 2);
+    await repl.type("SELECT 'abc', 42, #v -- note");
+    const lines = await repl.waitFor((lines) => lines.at(-1)!.endsWith("-- note"), true);
+    strictEqual(lines.length, set.length);
+    strictEqual(
+      lines.at(-1),
+      "noctra> \x1b[32mSELECT\x1b[39m \x1b[31m'abc'\x1b[39m, \x1b[33m42\x1b[39m, " +
+        "\x1b[35m#v\x1b[39m \x1b[90m-- note",
+    );
+    await repl.press("C-c");
+    await repl.type("SELECT 'open");
+    const open = await repl.waitFor((lines) => lines.at(-1)!.endsWith("open"), true);
+    strictEqual(open.length, set.length + 1);
+    strictEqual(open.at(-1), "noctra> \x1b[32mSELECT\x1b[39m \x1b[1m\x1b[31m'open");
+  });
+});
+
+Deno.test("REPL on a terminal: no colour under NO_COLOR", async () => {
+  await withRepl({ color: false }, async (repl) => {
+    await repl.type("SELECT 'abc', 42 -- note");
+    const lines = await repl.waitForLines(
+      [...PROMPTED, "noctra> SELECT 'abc', 42 -- note"],
+      true,
+    );
+    ok(!lines.join("\n").includes("\x1b["), "no escape sequence on the screen");
+  });
+});
+
+Deno.test("REPL on a terminal: Ctrl-R finds a multi-line statement of an earlier session", async () => {
+  const stateHome = await Deno.makeTempDir({ prefix: "noctra-pty-state-" });
+  const result = [
+    "┌─────────┬─────────┐",
+    "│ a       │ b       │",
+    "│ varchar │ varchar │",
+    "├─────────┼─────────┤",
+    "│ first   │ second  │",
+    "├─────────┴─────────┤",
+    "│ 1 row  2 columns  │",
+    "└───────────────────┘",
+  ];
+  await withRepl({ stateHome }, async (repl) => {
+    await repl.type("SELECT 'first' AS a,");
+    await repl.press("Enter");
+    await repl.type("'second' AS b;");
+    await repl.press("Enter");
+    await repl.waitForLines([
+      ...PROMPTED,
+      "noctra> SELECT 'first' AS a,",
+      "   ...> 'second' AS b;",
+      ...result,
+      "noctra>",
+    ]);
+    await repl.type("SELECT 3;");
+    await repl.press("Enter");
+    await repl.waitFor((lines) =>
+      lines.filter((line) => line.startsWith("noctra>")).length === 3 && lines.at(-1) === "noctra>"
+    );
+    await repl.press("C-d");
+    await repl.waitFor((lines) => lines.at(-1) === "exit 0");
+  });
+  strictEqual(
+    await Deno.readTextFile(`${stateHome}/noctra/history`),
+    "SELECT 'first' AS a,\n'second' AS b;\nSELECT 3;\n",
+  );
+  await withRepl({ stateHome }, async (repl) => {
+    await repl.press("C-r");
+    await repl.type("second");
+    await repl.waitForLines([
+      ...PROMPTED,
+      "(reverse-i-search)'second': SELECT 'first' AS a,",
+      "   ...> 'second' AS b;",
+    ]);
+    await repl.press("Enter");
+    await repl.waitForLines([
+      ...PROMPTED,
+      "noctra> SELECT 'first' AS a,",
+      "   ...> 'second' AS b;",
+      ...result,
+      "noctra>",
+    ]);
+    // ↑ recalls it whole too, ready to edit.
+    await repl.press("Up");
+    await repl.waitFor((lines) => lines.at(-2) === "noctra> SELECT 'first' AS a,");
+  });
+});
+
+Deno.test("REPL on a terminal: Ctrl-C in the middle of the line clears all of it", async () => {
+  await withRepl({}, async (repl) => {
+    await repl.type("SELECT 'left' AS l, 'right' AS r");
+    await repl.press("Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left");
+    await repl.waitForCursor(31);
+    await repl.press("C-c");
+    await repl.waitForLines([...PROMPTED, "noctra> SELECT 'left' AS l, 'right' AS r^C", "noctra>"]);
+    await repl.type("SELECT 'fresh' AS f;");
+    await repl.press("Enter");
+    await repl.waitForLines([
+      ...PROMPTED,
+      "noctra> SELECT 'left' AS l, 'right' AS r^C",
+      "noctra> SELECT 'fresh' AS f;",
+      "┌─────────┐",
+      "│ f       │",
+      "│ varchar │",
+      "├─────────┤",
+      "│ fresh   │",
+      "└─────────┘",
+      "1 row  1 column",
+      "noctra>",
+    ]);
+  });
+});
+
+Deno.test("REPL on a terminal: a pasted two-statement script runs both", async () => {
+  await withRepl({}, async (repl) => {
+    await repl.paste("SELECT 1 AS one;\nSELECT 2 AS two;\n");
+    await repl.waitForLines([
+      ...PROMPTED,
+      "noctra> SELECT 1 AS one;",
+      "┌─────────┐",
+      "│ one     │",
+      "│ integer │",
+      "├─────────┤",
+      "│       1 │",
+      "└─────────┘",
+      "1 row  1 column",
+      "noctra> SELECT 2 AS two;",
+      "┌─────────┐",
+      "│ two     │",
+      "│ integer │",
+      "├─────────┤",
+      "│       2 │",
+      "└─────────┘",
+      "1 row  1 column",
+      "noctra>",
+    ]);
+  });
+});
