@@ -109,6 +109,27 @@ class TmuxRepl {
     await this.#tmux("send-keys", "-t", "0", ...keys);
   }
 
+  /**
+   * Types `statement`, presses Enter and waits for the next prompt; returns the screen without
+   * that prompt line.
+   */
+  async submit(statement: string): Promise<string[]> {
+    const before = (await this.lines()).length;
+    await this.type(statement);
+    await this.press("Enter");
+    const lines = await this.waitFor((lines) =>
+      lines.at(-1) === "noctra>" && lines.length > before
+    );
+    return lines.slice(0, -1);
+  }
+
+  /** Types `text`, then presses `key`, and waits for the screen to be `expected`. */
+  async typeThen(text: string, key: string, expected: readonly string[]): Promise<void> {
+    await this.type(text);
+    await this.press(key);
+    await this.waitForLines(expected);
+  }
+
   /** Pastes `text` as a terminal does: bracketed when the program asked for it. */
   async paste(text: string): Promise<void> {
     const child = new Deno.Command("tmux", {
@@ -198,24 +219,32 @@ async function withRepl(
 
 const PROMPTED = [WELCOME];
 
+/**
+ * The lines of a one-row, one-column result as the table renderer draws it on 80 columns:
+ * box, name, type, the value (numbers right-aligned), then the footer under the box.
+ */
+function oneCell(name: string, type: string, value: string, numeric: boolean): string[] {
+  const width = Math.max(name.length, type.length, value.length);
+  const rule = "─".repeat(width + 2);
+  return [
+    `┌${rule}┐`,
+    `│ ${name.padEnd(width)} │`,
+    `│ ${type.padEnd(width)} │`,
+    `├${rule}┤`,
+    `│ ${numeric ? value.padStart(width) : value.padEnd(width)} │`,
+    `└${rule}┘`,
+    "1 row  1 column",
+  ];
+}
+
 Deno.test("REPL on a terminal: Tab completes a keyword, with DuckDB's space after it", async () => {
   await withRepl({}, async (repl) => {
-    await repl.type("SEL");
-    await repl.press("Tab");
-    await repl.waitForLines([...PROMPTED, "noctra> SELECT"]);
+    await repl.typeThen("SEL", "Tab", [...PROMPTED, "noctra> SELECT"]);
     await repl.waitForCursor("noctra> SELECT ".length);
-    await repl.type("42 AS answer;");
-    await repl.press("Enter");
-    await repl.waitForLines([
+    await repl.typeThen("42 AS answer;", "Enter", [
       ...PROMPTED,
       "noctra> SELECT 42 AS answer;",
-      "┌─────────┐",
-      "│ answer  │",
-      "│ integer │",
-      "├─────────┤",
-      "│      42 │",
-      "└─────────┘",
-      "1 row  1 column",
+      ...oneCell("answer", "integer", "42", true),
       "noctra>",
     ]);
   });
@@ -223,25 +252,15 @@ Deno.test("REPL on a terminal: Tab completes a keyword, with DuckDB's space afte
 
 Deno.test("REPL on a terminal: Tab completes a view registered with USE", async () => {
   await withRepl({}, async (repl) => {
-    await repl.type("USE 'fixtures/penguins.parquet' AS penguins;");
-    await repl.press("Enter");
-    const used = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 3);
+    const used = await repl.submit("USE 'fixtures/penguins.parquet' AS penguins;");
     await repl.type("SELECT count(*) AS n FROM peng");
     await repl.press("Tab");
     const typed = "noctra> SELECT count(*) AS n FROM penguins";
-    await repl.waitForLines([...used.slice(0, -1), typed]);
-    await repl.type(";");
-    await repl.press("Enter");
-    await repl.waitForLines([
-      ...used.slice(0, -1),
+    await repl.waitForLines([...used, typed]);
+    await repl.typeThen(";", "Enter", [
+      ...used,
       `${typed};`,
-      "┌────────┐",
-      "│ n      │",
-      "│ bigint │",
-      "├────────┤",
-      "│    344 │",
-      "└────────┘",
-      "1 row  1 column",
+      ...oneCell("n", "bigint", "344", true),
       "noctra>",
     ]);
   });
@@ -249,29 +268,21 @@ Deno.test("REPL on a terminal: Tab completes a view registered with USE", async 
 
 Deno.test("REPL on a terminal: Tab completes an attached SQLite database's tables and columns", async () => {
   await withRepl({}, async (repl) => {
-    await repl.type("ATTACH 'fixtures/airports.sqlite' AS geo (TYPE SQLITE, READ_ONLY);");
-    await repl.press("Enter");
-    const attached = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 3);
-    const before = attached.slice(0, -1);
-    await repl.type("SELECT count(*) AS n FROM geo.air");
-    await repl.press("Tab");
-    await repl.waitForLines([...before, "noctra> SELECT count(*) AS n FROM geo.airports"]);
+    const before = await repl.submit(
+      "ATTACH 'fixtures/airports.sqlite' AS geo (TYPE SQLITE, READ_ONLY);",
+    );
+    await repl.typeThen("SELECT count(*) AS n FROM geo.air", "Tab", [
+      ...before,
+      "noctra> SELECT count(*) AS n FROM geo.airports",
+    ]);
     await repl.type(" WHERE sta");
     await repl.press("Tab");
     const typed = "noctra> SELECT count(*) AS n FROM geo.airports WHERE state";
     await repl.waitForLines([...before, typed]);
-    await repl.type(" = 'WA';");
-    await repl.press("Enter");
-    await repl.waitForLines([
+    await repl.typeThen(" = 'WA';", "Enter", [
       ...before,
       `${typed} = 'WA';`,
-      "┌─────────┐",
-      "│ n       │",
-      "│ integer │",
-      "├─────────┤",
-      "│      65 │",
-      "└─────────┘",
-      "1 row  1 column",
+      ...oneCell("n", "integer", "65", true),
       "noctra>",
     ]);
   });
@@ -279,9 +290,7 @@ Deno.test("REPL on a terminal: Tab completes an attached SQLite database's table
 
 Deno.test("REPL on a terminal: input is highlighted as typed, unterminated strings too", async () => {
   await withRepl({ color: true }, async (repl) => {
-    await repl.type("LET v = 1;");
-    await repl.press("Enter");
-    const set = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 2);
+    const set = [...await repl.submit("LET v = 1;"), "noctra>"];
     await repl.type("SELECT 'abc', 42, #v -- note");
     const lines = await repl.waitFor((lines) => lines.at(-1)!.endsWith("-- note"), true);
     strictEqual(lines.length, set.length);
@@ -324,20 +333,14 @@ Deno.test("REPL on a terminal: Ctrl-R finds a multi-line statement of an earlier
   await withRepl({ stateHome }, async (repl) => {
     await repl.type("SELECT 'first' AS a,");
     await repl.press("Enter");
-    await repl.type("'second' AS b;");
-    await repl.press("Enter");
-    await repl.waitForLines([
+    await repl.typeThen("'second' AS b;", "Enter", [
       ...PROMPTED,
       "noctra> SELECT 'first' AS a,",
       "   ...> 'second' AS b;",
       ...result,
       "noctra>",
     ]);
-    await repl.type("SELECT 3;");
-    await repl.press("Enter");
-    await repl.waitFor((lines) =>
-      lines.filter((line) => line.startsWith("noctra>")).length === 3 && lines.at(-1) === "noctra>"
-    );
+    await repl.submit("SELECT 3;");
     await repl.press("C-d");
     await repl.waitFor((lines) => lines.at(-1) === "exit 0");
   });
@@ -374,19 +377,11 @@ Deno.test("REPL on a terminal: Ctrl-C in the middle of the line clears all of it
     await repl.waitForCursor(31);
     await repl.press("C-c");
     await repl.waitForLines([...PROMPTED, "noctra> SELECT 'left' AS l, 'right' AS r^C", "noctra>"]);
-    await repl.type("SELECT 'fresh' AS f;");
-    await repl.press("Enter");
-    await repl.waitForLines([
+    await repl.typeThen("SELECT 'fresh' AS f;", "Enter", [
       ...PROMPTED,
       "noctra> SELECT 'left' AS l, 'right' AS r^C",
       "noctra> SELECT 'fresh' AS f;",
-      "┌─────────┐",
-      "│ f       │",
-      "│ varchar │",
-      "├─────────┤",
-      "│ fresh   │",
-      "└─────────┘",
-      "1 row  1 column",
+      ...oneCell("f", "varchar", "fresh", false),
       "noctra>",
     ]);
   });
@@ -398,21 +393,9 @@ Deno.test("REPL on a terminal: a pasted two-statement script runs both", async (
     await repl.waitForLines([
       ...PROMPTED,
       "noctra> SELECT 1 AS one;",
-      "┌─────────┐",
-      "│ one     │",
-      "│ integer │",
-      "├─────────┤",
-      "│       1 │",
-      "└─────────┘",
-      "1 row  1 column",
+      ...oneCell("one", "integer", "1", true),
       "noctra> SELECT 2 AS two;",
-      "┌─────────┐",
-      "│ two     │",
-      "│ integer │",
-      "├─────────┤",
-      "│       2 │",
-      "└─────────┘",
-      "1 row  1 column",
+      ...oneCell("two", "integer", "2", true),
       "noctra>",
     ]);
   });
