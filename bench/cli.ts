@@ -17,8 +17,10 @@ import {
   DUCKDB_CLI,
   measureSides,
   median,
+  movedFigures,
   parseBenchFlags,
   peakRssText,
+  previousTableRows,
   REPO_ROOT as ROOT,
   requireDuckdbCli,
   type RunSpec,
@@ -130,11 +132,22 @@ for (const scenario of scenarios) {
   console.log(row.join("  "));
   rows.push(row);
 }
-const table = textTable(
-  ["scenario", "noctra", "duckdb CLI", "ratio", "noctra peak RSS", "CLI peak RSS"],
-  rows,
-);
+const headers = ["scenario", "noctra", "duckdb CLI", "ratio", "noctra peak RSS", "CLI peak RSS"];
+const table = textTable(headers, rows);
 console.log(table);
+const previousText = await Deno.readTextFile(BENCHMARKS_DOC).catch(() => "");
+const previousRun = /bench\/cli\.ts --reps \d+`, ([^,]+),/.exec(
+  previousText.slice(previousText.indexOf(START)),
+)?.[1];
+const moved = movedFigures(previousTableRows(previousText, START, END), rows, [1, 3], headers);
+const movedNote = previousRun === undefined
+  ? "No earlier run in this file to compare with."
+  : moved.length === 0
+  ? `Against the previous run written here (${previousRun}), no time or ratio moved by more than ±15 %.`
+  : `Against the previous run written here (${previousRun}), moved by more than ±15 %: ${
+    moved.join("; ")
+  }.`;
+console.log(movedNote);
 
 const section = `${START}
 ## Noctra vs the DuckDB CLI (issue 10)
@@ -146,6 +159,8 @@ const section = `${START}
 \`\`\`
 ${table}
 \`\`\`
+
+${movedNote}
 ${END}`;
 if (flags.write && only.size === 0) {
   await writeBenchSection(START, END, section);

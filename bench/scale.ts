@@ -29,8 +29,10 @@ import {
   type MeasuredSide,
   measureSides,
   median,
+  movedFigures,
   parseBenchFlags,
   peakRssText,
+  previousTableRows,
   REPO_ROOT as ROOT,
   requireDuckdbCli,
   type RunSpec,
@@ -292,6 +294,27 @@ const targetTable = textTable(
 );
 console.log(scaleTable);
 console.log(targetTable);
+const previousText = await Deno.readTextFile(BENCHMARKS_DOC).catch(() => "");
+const previousRun = /bench\/scale\.ts --reps \d+`, ([^,]+),/.exec(
+  previousText.slice(previousText.indexOf(START)),
+)?.[1];
+const bySide = (cells: readonly string[]) => `${cells[0]} (${cells[2]})`;
+const moved = movedFigures(
+  previousTableRows(previousText, START, END, bySide),
+  scaleRows,
+  [3, 5],
+  ["scenario", "input", "side", "median", "min–max", "vs CLI", "peak RSS"],
+  0.15,
+  bySide,
+);
+const movedNote = previousRun === undefined
+  ? "No earlier run in this file to compare with."
+  : moved.length === 0
+  ? `Against the previous run written here (${previousRun}), no median or ratio of the GROUP BY table moved by more than ±15 %.`
+  : `Against the previous run written here (${previousRun}), moved by more than ±15 %: ${
+    moved.join("; ")
+  }.`;
+console.log(movedNote);
 
 const section = `${START}
 ## GROUP BY at scale, and the seeds' targets (issue 10)
@@ -305,6 +328,8 @@ const section = `${START}
 \`\`\`
 ${scaleTable}
 \`\`\`
+
+${movedNote}
 
 The seeds' targets, end to end from a fresh process, with the DuckDB CLI doing the same work in the same run (the export: the CLI's \`COPY … (FORMAT parquet, PER_THREAD_OUTPUT)\`; the 1 GB stream: the CLI's \`-csv\`):
 

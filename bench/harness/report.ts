@@ -187,3 +187,72 @@ export function resultsDetailLines(reports: readonly ScenarioReport[]): string[]
     scenarioDetailLines(report.name, `${capitalize(report.title)}.`, report.details)
   );
 }
+
+/**
+ * The rows of the first plain-text table (as {@link textTable} lays it out: cells separated by
+ * two or more spaces, a dashed line under the header) inside the section between `startMarker`
+ * and `endMarker` of `docText`, keyed by `keyOf` (default: the first cell); empty when there is
+ * none. Used to compare a run with the one the document holds.
+ */
+export function previousTableRows(
+  docText: string,
+  startMarker: string,
+  endMarker: string,
+  keyOf: (cells: readonly string[]) => string = (cells) => cells[0]!,
+): Map<string, string[]> {
+  const start = docText.indexOf(startMarker);
+  const end = start === -1 ? -1 : docText.indexOf(endMarker, start);
+  const rows = new Map<string, string[]>();
+  if (start === -1 || end === -1) return rows;
+  const lines = docText.slice(start, end).split("\n");
+  const dashes = lines.findIndex((line) => /^-+(\s+-+)+\s*$/.test(line));
+  if (dashes === -1) return rows;
+  for (const line of lines.slice(dashes + 1)) {
+    if (line.startsWith("```") || line.trim() === "") break;
+    const cells = line.trim().split(/\s{2,}/);
+    rows.set(keyOf(cells), cells);
+  }
+  return rows;
+}
+
+/** The first number in a cell (`1.50×` → 1.5, `1,234 ms` → 1234), or undefined. */
+function numberIn(cell: string | undefined): number | undefined {
+  const match = /-?[\d,]*\.?\d+/.exec(cell ?? "");
+  return match === null ? undefined : Number(match[0].replaceAll(",", ""));
+}
+
+/**
+ * The figures that moved by more than `threshold` (a fraction: 0.15 = ±15 %) from `previous` to
+ * `current`, as `name column: old → new (+x %)`, comparing the cells at `columns` of the rows with
+ * the same key (`keyOf`, default the first cell, as for {@link previousTableRows}). Rows or
+ * cells without a number on both sides are skipped.
+ *
+ * @param headers the column names, to name each moved figure.
+ */
+export function movedFigures(
+  previous: ReadonlyMap<string, readonly string[]>,
+  current: readonly (readonly string[])[],
+  columns: readonly number[],
+  headers: readonly string[],
+  threshold = 0.15,
+  keyOf: (cells: readonly string[]) => string = (cells) => cells[0]!,
+): string[] {
+  const moved: string[] = [];
+  for (const row of current) {
+    const before = previous.get(keyOf(row));
+    if (before === undefined) continue;
+    for (const column of columns) {
+      const [old, now] = [numberIn(before[column]), numberIn(row[column])];
+      if (old === undefined || now === undefined || old === 0) continue;
+      const change = now / old - 1;
+      if (Math.abs(change) > threshold) {
+        moved.push(
+          `${keyOf(row)} ${headers[column]}: ${before[column]} → ${row[column]} (${
+            change > 0 ? "+" : ""
+          }${(change * 100).toFixed(0)} %)`,
+        );
+      }
+    }
+  }
+  return moved;
+}
