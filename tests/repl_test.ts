@@ -192,6 +192,9 @@ Deno.test("editor: Enter continues an incomplete statement and submits it whole"
   strictEqual(io.output, "noctra> SELECT 1\r\n   ...> FROM range(3);\r\n");
   io.feed(".mode csv\r");
   strictEqual(await editor.read(), ".mode csv");
+  // No completion list on a terminal without cursor control: Tab is a tab.
+  io.feed("SELECT", "\t", "1;\r");
+  strictEqual(await editor.read(), "SELECT\t1;");
 });
 
 Deno.test("editor: Ctrl-C clears the whole input, also the text after the cursor", async () => {
@@ -256,6 +259,7 @@ Deno.test("editor: a bracketed paste runs statement by statement; Tab in it is t
   const io = new ScriptedTerminal();
   let completions = 0;
   const { editor } = editorOn(io, [], {
+    plain: false,
     complete: () => {
       completions++;
       return Promise.resolve({ from: 0, candidates: [] });
@@ -267,9 +271,13 @@ Deno.test("editor: a bracketed paste runs statement by statement; Tab in it is t
   io.feed(";\r");
   strictEqual(await editor.read(), "SELECT 3;");
   strictEqual(completions, 0);
+  // Without bracketed paste, a Tab that comes with other keys in one read is text too.
+  io.feed("SELECT '\t' AS tab;\r");
+  strictEqual(await editor.read(), "SELECT '\t' AS tab;");
+  strictEqual(completions, 0);
 });
 
-Deno.test("editor: Ctrl-C while a statement runs interrupts it and drops the keys typed ahead", async () => {
+Deno.test("editor: Ctrl-C while a statement runs interrupts it and drops the keys and paste ahead", async () => {
   const io = new ScriptedTerminal();
   const { editor } = editorOn(io);
   let interrupts = 0;
@@ -284,6 +292,17 @@ Deno.test("editor: Ctrl-C while a statement runs interrupts it and drops the key
   finish();
   await running;
   strictEqual(await editor.read(), "SELECT 'kept';");
+  // The rest of a pasted script goes too.
+  io.feed("\x1b[200~SELECT 1;\nSELECT 2;\n\x1b[201~");
+  strictEqual(await editor.read(), "SELECT 1;");
+  strictEqual(editor.hasPendingInput, true);
+  const second = editor.whileRunning(() => settle(), () => interrupts++);
+  io.feed("\x03");
+  await second;
+  strictEqual(interrupts, 2);
+  strictEqual(editor.hasPendingInput, false);
+  io.feed("SELECT 3;\r");
+  strictEqual(await editor.read(), "SELECT 3;");
 });
 
 Deno.test("editor: Tab inserts one candidate, the common prefix of several, then lists and cycles", async () => {
@@ -294,6 +313,7 @@ Deno.test("editor: Tab inserts one candidate, the common prefix of several, then
     { text: "PENNY", suffix: "" },
   ];
   const { editor } = editorOn(io, [], {
+    plain: false,
     complete: (text, cursor) => {
       const word = /\w*$/.exec(text.slice(0, cursor))![0];
       const matching = word === "SEL"

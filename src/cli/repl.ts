@@ -94,6 +94,12 @@ export async function runRepl(
     isComplete: isSubmittable,
     standsAlone: isMetaCommandLine,
   });
+  // Saved when the REPL waits for the person again, not after each statement of a pasted script.
+  let unsaved = false;
+  const save = () => {
+    if (unsaved) saveHistory(path, history);
+    unsaved = false;
+  };
   const io = denoTerminal();
   const plain = isDumbTerminal() || !Deno.stdin.isTerminal();
   const colour = !plain && Deno.stdout.isTerminal() && !Deno.noColor;
@@ -103,7 +109,7 @@ export async function runRepl(
     prompt: PROMPT,
     continuationPrompt: CONTINUATION_PROMPT,
     history,
-    onHistoryChange: (changed) => saveHistory(path, changed),
+    onHistoryChange: () => unsaved = true,
     isComplete: isSubmittable,
     complete: (text, cursor) => assist.complete(text, cursor),
     ...(colour ? { highlight: (text: string) => assist.highlight(text) } : {}),
@@ -114,6 +120,7 @@ export async function runRepl(
   editor.open();
   try {
     for (;;) {
+      if (!editor.hasPendingInput) save();
       const reading = editor.read();
       if (colour) assist.loadKeywords(() => editor.redraw());
       const text = await reading;
@@ -134,6 +141,7 @@ export async function runRepl(
       );
     }
   } finally {
+    save();
     editor.close();
   }
   await printer.flush();

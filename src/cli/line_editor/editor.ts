@@ -132,6 +132,8 @@ export class LineEditor {
   #search: ReverseSearch | null = null;
   #cycle: Cycle | null = null;
   #stopResize: () => void = () => {};
+  /** The rest of a paste whose line breaks are being handled as Enter. */
+  #pasted: { readonly text: string; at: number } | null = null;
   /** Whether {@link read} is editing a statement (so the edit area is on screen). */
   #reading = false;
 
@@ -150,6 +152,11 @@ export class LineEditor {
     this.#options.io.setRaw(true);
     this.#input.start();
     this.#stopResize = this.#options.io.onResize(() => this.redraw());
+  }
+
+  /** Whether input is waiting to be handled: keys typed ahead, or the rest of a pasted script. */
+  get hasPendingInput(): boolean {
+    return this.#pasted !== null || this.#input.size > 0;
   }
 
   /** Draws the input again (after colours or the terminal's size changed); no-op between reads. */
@@ -180,6 +187,12 @@ export class LineEditor {
     try {
       this.#render();
       for (;;) {
+        if (this.#pasted !== null) {
+          const submitted = this.#continuePaste();
+          if (submitted !== undefined) return submitted;
+          if (this.#input.size === 0) this.#render();
+          continue;
+        }
         const event = await this.#input.next();
         if (event === null) {
           if (this.#buffer.text.trim() === "") {
@@ -198,9 +211,15 @@ export class LineEditor {
     }
   }
 
-  /** Runs `task`; Ctrl-C meanwhile calls `interrupt` (and drops the keys typed ahead). */
+  /**
+   * Runs `task`; Ctrl-C meanwhile calls `interrupt` and drops the keys typed ahead and the rest
+   * of a pasted script.
+   */
   async whileRunning<T>(task: () => Promise<T>, interrupt: () => void): Promise<T> {
-    this.#input.onInterrupt(interrupt);
+    this.#input.onInterrupt(() => {
+      this.#pasted = null;
+      interrupt();
+    });
     try {
       return await task();
     } finally {
@@ -246,7 +265,8 @@ export class LineEditor {
       const handled = this.#searchKey(event);
       if (handled !== "pass") return handled === "submit" ? this.#enter() : undefined;
     }
-    const tab = event.name === "tab";
+    // A terminal without cursor control gets no completion list: Tab is a tab there.
+    const tab = event.name === "tab" && !this.#options.plain;
     if (!tab) this.#cycle = null;
     if (tab) {
       await this.#complete(event.shift);
@@ -289,8 +309,8 @@ export class LineEditor {
 
   /**
    * A paste: at the end of the input its line breaks act as Enter, so a pasted script runs
-   * statement by statement (the rest waits in the queue while one runs); elsewhere it is
-   * inserted as it is. Tabs in it are text, never completion.
+   * statement by statement (the rest waits while one runs, and Ctrl-C then drops it); elsewhere
+   * it is inserted as it is. Tabs in it are text, never completion.
    */
   #paste(raw: string): string | undefined {
     const text = raw.replace(/\r\n?/g, "\n");
@@ -298,18 +318,39 @@ export class LineEditor {
       this.#buffer.insert(text);
       return undefined;
     }
-    const lines = text.split("\n");
-    for (const [index, line] of lines.entries()) {
-      this.#buffer.insert(line);
-      if (index === lines.length - 1) break;
+    this.#pasted = { text, at: 0 };
+    return this.#continuePaste();
+  }
+
+  /** Goes on with the pasted text from where the last statement it submitted ended. */
+  #continuePaste(): string | undefined {
+    const pasted = this.#pasted!;
+    let held = "";
+    for (;;) {
+      const end = pasted.text.indexOf("\n", pasted.at);
+      if (end === -1) {
+        this.#buffer.insert(held + pasted.text.slice(pasted.at));
+        this.#pasted = null;
+        return undefined;
+      }
+      const line = pasted.text.slice(pasted.at, end);
+      pasted.at = end + 1;
+      // A statement over several lines ends on a line with its `;` (or one closing a comment
+      // after it): the lines before it are inserted together, unexamined, so a long paste
+      // stays linear.
+      const continued = held !== "" || this.#buffer.text.includes("\n");
+      if (continued && !line.includes(";") && !line.includes("*/")) {
+        held += line + "\n";
+        continue;
+      }
+      this.#buffer.insert(held + line);
+      held = "";
       const submitted = this.#enter();
       if (submitted !== undefined) {
-        const rest = lines.slice(index + 1).join("\n");
-        if (rest !== "") this.#input.unshift({ kind: "paste", text: rest });
+        if (pasted.at >= pasted.text.length) this.#pasted = null;
         return submitted;
       }
     }
-    return undefined;
   }
 
   /** Editing and movement keys. */
@@ -338,6 +379,8 @@ export class LineEditor {
         return event.meta ? kill(buffer.deleteWordBackward()) : buffer.deleteBackward();
       case "delete":
         return buffer.deleteForward();
+      case "tab":
+        return buffer.insert("\t");
       case "char":
         break;
       default:

@@ -126,12 +126,21 @@ function viewLines(view: EditView): ViewLine[] {
 
 /** The characters of `line` as shown, with colour changes where the spans say. */
 function styledLine(line: ViewLine, spans: readonly StyledSpan[]): string {
+  // Spans are sorted and disjoint: find the first one that ends after the line starts, then walk.
+  let index = 0;
+  let high = spans.length;
+  while (index < high) {
+    const middle = (index + high) >>> 1;
+    if (spans[middle]!.end <= line.start) index = middle + 1;
+    else high = middle;
+  }
   let out = "";
   let current = "";
   let offset = line.start;
   for (const char of line.text) {
-    const span = spans.find((s) => s.start <= offset && offset < s.end);
-    const sgr = span?.sgr ?? "";
+    while (index < spans.length && spans[index]!.end <= offset) index++;
+    const span = spans[index];
+    const sgr = span !== undefined && span.start <= offset ? span.sgr : "";
     if (sgr !== current) {
       out += current === "" ? "" : "\x1b[0m";
       out += sgr === "" ? "" : `\x1b[${sgr}m`;

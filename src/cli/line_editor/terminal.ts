@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type InputEvent, KeyDecoder } from "./keys.ts";
+import { type InputEvent, key, KeyDecoder } from "./keys.ts";
 
 /** Input and output of a terminal, as the editor needs them. */
 export interface TerminalIO {
@@ -74,6 +74,20 @@ export function isCtrlC(event: InputEvent): boolean {
 }
 
 /**
+ * `events` decoded from one read, with each Tab made a tab character when the read brought more
+ * than one key: a person's Tab arrives alone, so a Tab among other keys is text pasted (or piped)
+ * without bracketed paste, and must not trigger completion.
+ */
+export function literalTabs(events: InputEvent[]): InputEvent[] {
+  if (events.length < 2) return events;
+  return events.map((event) =>
+    event.kind === "key" && event.name === "tab" && !event.shift && !event.meta
+      ? key("char", { text: "\t", sequence: "\t" })
+      : event
+  );
+}
+
+/**
  * The events typed so far and not yet handled, read from a {@link TerminalIO} by one loop that
  * runs from {@link InputQueue.start} until the end of input. While an interrupt handler is set
  * ({@link InputQueue.onInterrupt}), Ctrl-C calls it and drops the type-ahead instead of queueing
@@ -115,11 +129,6 @@ export class InputQueue {
     return this.#events.shift()!;
   }
 
-  /** Puts `event` back at the front (the rest of a paste after a statement it submitted). */
-  unshift(event: InputEvent): void {
-    this.#events.unshift(event);
-  }
-
   /** While `handler` is set, Ctrl-C calls it and drops the queued events. */
   onInterrupt(handler: (() => void) | null): void {
     this.#interrupt = handler;
@@ -140,7 +149,7 @@ export class InputQueue {
         this.#wakeUp();
         return;
       }
-      this.#push(this.#decoder.feed(text));
+      this.#push(literalTabs(this.#decoder.feed(text)));
       if (this.#decoder.waiting) {
         this.#escapeTimer = setTimeout(() => this.#push(this.#decoder.flush()), ESCAPE_DELAY_MS);
       }
