@@ -16,7 +16,7 @@
  */
 import { tokenizeLenient } from "../rql/lexer.ts";
 import type { Token } from "../rql/tokens.ts";
-import type { Completion, CompletionCandidate } from "./line_editor/editor.ts";
+import type { Completion, CompletionCandidate } from "./line_editor/completion_list.ts";
 
 /**
  * RQL's words, as the phrases they are written in. The first word of a phrase completes where a

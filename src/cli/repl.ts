@@ -20,7 +20,7 @@ import { describeError } from "../errors.ts";
 import type { ResultPrinter } from "./output.ts";
 import { mayCopyOutput } from "../render/renderer.ts";
 import { runMetaCommand } from "./meta.ts";
-import type { Completion } from "./line_editor/editor.ts";
+import type { Completion } from "./line_editor/completion_list.ts";
 import type { StyledSpan } from "./line_editor/render.ts";
 
 /** Primary prompt. */

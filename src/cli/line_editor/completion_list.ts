@@ -1,10 +1,88 @@
 /**
- * What Tab shows when several candidates complete a word: the prefix they share (inserted at
- * once), and the candidates laid out in columns under the input, as shells list them.
+ * What Tab does: one candidate is inserted (with its suffix); several insert the prefix they
+ * share, or — when that adds nothing — are listed in columns under the input, as shells list
+ * them, and further Tabs cycle through them (Shift-Tab backwards).
  *
  * @module
  */
 import { displayWidth } from "./render.ts";
+import type { EditBuffer } from "./edit_buffer.ts";
+
+/** One completion: the text that replaces the typed word, and what follows it when alone. */
+export interface CompletionCandidate {
+  /** Replaces the text from {@link Completion.from} to the cursor. */
+  readonly text: string;
+  /** Appended when this candidate is the only one (a space after a keyword, `'` after a file). */
+  readonly suffix: string;
+}
+
+/** What Tab may insert: candidates for the text between `from` and the cursor. */
+export interface Completion {
+  /** Offset where the word being completed starts. */
+  readonly from: number;
+  /** Candidates, best first, each starting (case-insensitively) with the typed word. */
+  readonly candidates: readonly CompletionCandidate[];
+}
+
+/** Successive Tabs: the candidates listed, and which one was inserted last (-1: none yet). */
+interface Cycle {
+  readonly from: number;
+  readonly candidates: readonly CompletionCandidate[];
+  index: number;
+}
+
+/** Tab presses on one editor: remembers the listed candidates until another key is pressed. */
+export class TabCompletion {
+  #cycle: Cycle | null = null;
+
+  /** Another key was pressed: the next Tab completes afresh. */
+  reset(): void {
+    this.#cycle = null;
+  }
+
+  /**
+   * Handles a Tab (`backwards` for Shift-Tab) on `buffer` with the candidates from `complete`:
+   * edits the buffer, and returns the lines to list under the input (laid out for `columns`)
+   * when it lists, else null. A failing `complete` changes nothing.
+   */
+  async press(
+    buffer: EditBuffer,
+    backwards: boolean,
+    complete: (text: string, cursor: number) => Promise<Completion>,
+    columns: number,
+  ): Promise<string[] | null> {
+    const cycle = this.#cycle;
+    if (cycle !== null) {
+      const count = cycle.candidates.length;
+      cycle.index = backwards
+        ? (cycle.index <= 0 ? count - 1 : cycle.index - 1)
+        : (cycle.index + 1) % count;
+      buffer.replaceBeforeCursor(cycle.from, cycle.candidates[cycle.index]!.text);
+      return null;
+    }
+    let completion: Completion;
+    try {
+      completion = await complete(buffer.text, buffer.cursor);
+    } catch {
+      return null;
+    }
+    const { from, candidates } = completion;
+    if (candidates.length === 0) return null;
+    if (candidates.length === 1) {
+      const only = candidates[0]!;
+      buffer.replaceBeforeCursor(from, only.text + only.suffix);
+      return null;
+    }
+    const typed = buffer.text.slice(from, buffer.cursor);
+    const common = commonPrefix(candidates.map((candidate) => candidate.text));
+    if (common.length > typed.length) {
+      buffer.replaceBeforeCursor(from, common);
+      return null;
+    }
+    this.#cycle = { from, candidates, index: -1 };
+    return listInColumns(candidates.map((candidate) => candidate.text), columns);
+  }
+}
 
 /** Most candidates a Tab lists. */
 const MAX_LISTED = 200;

@@ -68,23 +68,9 @@ import {
 } from "./render.ts";
 import { InputQueue, isCtrlC, type TerminalIO } from "./terminal.ts";
 import { ReverseSearch } from "./search.ts";
-import { commonPrefix, listInColumns } from "./completion_list.ts";
+import { type Completion, TabCompletion } from "./completion_list.ts";
 
-/** One completion: the text that replaces the typed word, and what follows it when alone. */
-export interface CompletionCandidate {
-  /** Replaces the text from {@link Completion.from} to the cursor. */
-  readonly text: string;
-  /** Appended when this candidate is the only one (a space after a keyword, `'` after a file). */
-  readonly suffix: string;
-}
-
-/** What Tab may insert: candidates for the text between `from` and the cursor. */
-export interface Completion {
-  /** Offset where the word being completed starts. */
-  readonly from: number;
-  /** Candidates, best first, each starting (case-insensitively) with the typed word. */
-  readonly candidates: readonly CompletionCandidate[];
-}
+export type { Completion, CompletionCandidate } from "./completion_list.ts";
 
 /** What a {@link LineEditor} needs from its caller. */
 export interface LineEditorOptions {
@@ -108,13 +94,6 @@ export interface LineEditorOptions {
   readonly plain?: boolean;
 }
 
-/** Successive Tabs: the candidates listed, and which one was inserted last (-1: none yet). */
-interface Cycle {
-  readonly from: number;
-  readonly candidates: readonly CompletionCandidate[];
-  index: number;
-}
-
 /**
  * Reads statements from a terminal with line editing. {@link LineEditor.open} starts raw mode
  * and the input; {@link LineEditor.read} edits one statement; {@link LineEditor.whileRunning}
@@ -130,7 +109,7 @@ export class LineEditor {
   #draft = "";
   #killed = "";
   #search: ReverseSearch | null = null;
-  #cycle: Cycle | null = null;
+  readonly #tab = new TabCompletion();
   #stopResize: () => void = () => {};
   /** The rest of a paste whose line breaks are being handled as Enter. */
   #pasted: { readonly text: string; at: number } | null = null;
@@ -181,7 +160,7 @@ export class LineEditor {
     this.#historyIndex = this.#options.history.entries.length;
     this.#draft = "";
     this.#search = null;
-    this.#cycle = null;
+    this.#tab.reset();
     if (!this.#options.plain) this.#options.io.write(BRACKETED_PASTE_ON);
     this.#reading = true;
     try {
@@ -267,7 +246,7 @@ export class LineEditor {
     }
     // A terminal without cursor control gets no completion list: Tab is a tab there.
     const tab = event.name === "tab" && !this.#options.plain;
-    if (!tab) this.#cycle = null;
+    if (!tab) this.#tab.reset();
     if (tab) {
       await this.#complete(event.shift);
       return undefined;
@@ -476,41 +455,14 @@ export class LineEditor {
 
   /** Tab (or Shift-Tab, `backwards`): completes, lists, or cycles through the candidates. */
   async #complete(backwards: boolean): Promise<void> {
-    const cycle = this.#cycle;
-    if (cycle !== null) {
-      const count = cycle.candidates.length;
-      cycle.index = backwards
-        ? (cycle.index <= 0 ? count - 1 : cycle.index - 1)
-        : (cycle.index + 1) % count;
-      this.#buffer.replaceBeforeCursor(cycle.from, cycle.candidates[cycle.index]!.text);
-      return;
-    }
     const complete = this.#options.complete;
     if (complete === undefined) return;
-    let completion: Completion;
-    try {
-      completion = await complete(this.#buffer.text, this.#buffer.cursor);
-    } catch {
-      return;
-    }
-    const { from, candidates } = completion;
-    if (candidates.length === 0) return;
-    if (candidates.length === 1) {
-      const only = candidates[0]!;
-      this.#buffer.replaceBeforeCursor(from, only.text + only.suffix);
-      return;
-    }
-    const typed = this.#buffer.text.slice(from, this.#buffer.cursor);
-    const common = commonPrefix(candidates.map((candidate) => candidate.text));
-    if (common.length > typed.length) {
-      this.#buffer.replaceBeforeCursor(from, common);
-      return;
-    }
-    this.#cycle = { from, candidates, index: -1 };
-    const columns = this.#options.plain ? 80 : this.#options.io.columns();
-    this.#renderer.printBelow(
-      listInColumns(candidates.map((candidate) => candidate.text), columns),
-      this.#view(),
+    const listed = await this.#tab.press(
+      this.#buffer,
+      backwards,
+      complete,
+      this.#options.io.columns(),
     );
+    if (listed !== null) this.#renderer.printBelow(listed, this.#view());
   }
 }
