@@ -324,7 +324,7 @@ Deno.test("editor: Tab inserts one candidate, the common prefix of several, then
   });
   io.feed("SEL", "\t", "* FROM p", "\t");
   io.feed("\t");
-  io.feed("\t", "\t", "\x1b[Z", ";\r");
+  io.feed("\t\t", "\x1b[Z", ";\r"); // two Tabs in one read are still Tabs
   strictEqual(await editor.read(), "SELECT * FROM penguins;");
   match(io.output, /\r\npenguins {2}pendulum {2}PENNY\r\n/);
 });
@@ -439,6 +439,11 @@ Deno.test("completion: names before keywords, SQLite tables and columns, aliases
     "JSONL ",
   ]);
   deepStrictEqual(await complete("SELECT #m"), ["#min_mass", "#Mode"]);
+  // RQL's command words start statements; its other words complete inside RQL commands only.
+  deepStrictEqual(await complete("sho", fixedSource()), ["show "]);
+  deepStrictEqual(await complete("SELECT 1 AS sho", fixedSource()), []);
+  deepStrictEqual(await complete("ATTACH 'x.db' AS x (READ", fixedSource()), ["READ_ONLY "]);
+  deepStrictEqual(await complete("SELECT * FROM read_", fixedSource()), []);
   deepStrictEqual(await complete("SELECT * FROM geo.airports WHERE x = 1 AND st"), ["state"]);
   deepStrictEqual(await complete("SELECT * FROM x WHERE st", fixedSource([keywords[0]!])), [
     "stable ",

@@ -19,42 +19,56 @@ import type { Token } from "../rql/tokens.ts";
 import type { Completion, CompletionCandidate } from "./line_editor/completion_list.ts";
 
 /**
- * RQL's words, as the phrases they are written in. The first word of a phrase completes where a
- * keyword may; a later word completes right after the words before it (`SHOW T` → `TABLES`,
+ * RQL's words, as the phrases they are written in: `commands` start a statement and complete
+ * only there; `clauses` complete only inside a statement that starts with a command word. A
+ * later word of a phrase completes right after the words before it (`SHOW T` → `TABLES`,
  * `(TYPE S` → `SQLITE`, `FORMAT P` → `PARQUET`). Every word is also highlighted as a keyword.
  *
  * This is the one place the REPL knows RQL's vocabulary: when the RQL command registry
- * (src/rql/commands/registry.ts) offers its keywords and syntax, this list is to be derived from
- * it.
+ * (src/rql/commands/registry.ts) offers its keywords and syntax, this constant is to be derived
+ * from it.
  */
-export const RQL_WORDS: readonly string[] = [
-  "USE",
-  "AS",
-  "OPTIONS",
-  "ATTACH",
-  "DATABASE",
-  "TYPE SQLITE",
-  "READ_ONLY",
-  "CREATE",
-  "DETACH",
-  "SHOW SOURCES",
-  "SHOW TABLES",
-  "SHOW VARS",
-  "SHOW CONFIG",
-  "SHOW CACHE",
-  "CLEAR CACHE",
-  "DESCRIBE",
-  "LET",
-  "UNSET",
-  "EXPORT",
-  "TO",
-  "FORMAT PARQUET",
-  "FORMAT CSV",
-  "FORMAT JSON",
-  "FORMAT JSONL",
-  "FORMAT ARROW",
-  "OVERWRITE",
-];
+export const RQL_WORDS: {
+  readonly commands: readonly string[];
+  readonly clauses: readonly string[];
+} = {
+  commands: [
+    "USE",
+    "ATTACH",
+    "DETACH",
+    "SHOW SOURCES",
+    "SHOW TABLES",
+    "SHOW VARS",
+    "SHOW CONFIG",
+    "SHOW CACHE",
+    "CLEAR CACHE",
+    "DESCRIBE",
+    "LET",
+    "UNSET",
+    "EXPORT",
+  ],
+  clauses: [
+    "AS",
+    "OPTIONS",
+    "DATABASE",
+    "TYPE SQLITE",
+    "READ_ONLY",
+    "CREATE",
+    "TO",
+    "FORMAT PARQUET",
+    "FORMAT CSV",
+    "FORMAT JSON",
+    "FORMAT JSONL",
+    "FORMAT ARROW",
+    "OVERWRITE",
+  ],
+};
+
+/** Every word of {@link RQL_WORDS}, once each, upper case (for highlighting). */
+export function rqlKeywords(): string[] {
+  const phrases = [...RQL_WORDS.commands, ...RQL_WORDS.clauses];
+  return [...new Set(phrases.flatMap((phrase) => phrase.split(" ")))];
+}
 
 /** One suggestion of DuckDB's `sql_auto_complete`. */
 export interface SqlSuggestion {
@@ -289,7 +303,12 @@ async function completeWord(
     add(tier, text, extra);
   }
   if (lower.length === 0) {
-    for (const phrase of RQL_WORDS) add(KEYWORD_TIER, inCaseOf(phrase.split(" ")[0]!, typed), " ");
+    const phrases = context.length === 0
+      ? RQL_WORDS.commands
+      : inRqlCommand(context)
+      ? RQL_WORDS.clauses
+      : [];
+    for (const phrase of phrases) add(KEYWORD_TIER, inCaseOf(phrase.split(" ")[0]!, typed), " ");
   }
   return { from, candidates: tiers.best };
 }
@@ -303,11 +322,20 @@ function safely<T>(read: () => T, fallback: T): T {
   }
 }
 
+/** Whether the statement whose tokens so far are `context` starts with an RQL command word. */
+function inRqlCommand(context: readonly Token[]): boolean {
+  const first = context[0]?.text.toUpperCase();
+  return RQL_WORDS.commands.some((phrase) => phrase.split(" ")[0] === first);
+}
+
 /** The words of {@link RQL_WORDS} that may follow the last words of `context`. */
 function rqlFollowers(context: readonly Token[]): string[] {
   const before = context.map((token) => token.text.toUpperCase());
+  const phrases = inRqlCommand(context)
+    ? [...RQL_WORDS.commands, ...RQL_WORDS.clauses]
+    : RQL_WORDS.commands;
   const followers: string[] = [];
-  for (const phrase of RQL_WORDS) {
+  for (const phrase of phrases) {
     const words = phrase.split(" ");
     for (let count = 1; count < words.length; count++) {
       const head = words.slice(0, count);

@@ -189,12 +189,12 @@ class Assist {
       try {
         this.#highlighter = await import("./highlight.ts");
         redraw();
-        const [{ RQL_WORDS }, { SessionCompletion }] = await Promise.all([
+        const [{ rqlKeywords }, { SessionCompletion }] = await Promise.all([
           import("./completion.ts"),
           import("./session_completion.ts"),
         ]);
         const keywords = await new SessionCompletion(this.#noctra).keywords();
-        for (const phrase of RQL_WORDS) for (const word of phrase.split(" ")) keywords.add(word);
+        for (const word of rqlKeywords()) keywords.add(word);
         this.#keywords = keywords;
         redraw();
       } catch {

@@ -74,12 +74,13 @@ export function isCtrlC(event: InputEvent): boolean {
 }
 
 /**
- * `events` decoded from one read, with each Tab made a tab character when the read brought more
- * than one key: a person's Tab arrives alone, so a Tab among other keys is text pasted (or piped)
- * without bracketed paste, and must not trigger completion.
+ * `events` decoded from one read, with each Tab made a tab character when the read also brought
+ * other keys: a person's Tab arrives alone (or repeated), so a Tab among other keys is text
+ * pasted (or piped) without bracketed paste, and must not trigger completion.
  */
 export function literalTabs(events: InputEvent[]): InputEvent[] {
-  if (events.length < 2) return events;
+  const isTab = (event: InputEvent) => event.kind === "key" && event.name === "tab";
+  if (events.length < 2 || events.every(isTab)) return events;
   return events.map((event) =>
     event.kind === "key" && event.name === "tab" && !event.shift && !event.meta
       ? key("char", { text: "\t", sequence: "\t" })
