@@ -400,3 +400,35 @@ Deno.test("REPL on a terminal: a pasted two-statement script runs both", async (
     ]);
   });
 });
+
+Deno.test("REPL on a terminal: Ctrl-C cancels a running query, the REPL goes on", async () => {
+  await withRepl({}, async (repl) => {
+    await repl.type("SELECT count(*) FROM range(1000000000000) a;");
+    await repl.press("Enter");
+    await repl.waitFor((lines) =>
+      lines.at(-1) === "noctra> SELECT count(*) FROM range(1000000000000) a;"
+    );
+    // Ctrl-C until DuckDB reports the interruption (one sent before the query starts is lost).
+    const deadline = Date.now() + TIMEOUT_MS;
+    let lines = await repl.lines();
+    while (!lines.includes("error: INTERRUPT Error: Interrupted!") && Date.now() < deadline) {
+      await repl.press("C-c");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      lines = await repl.lines();
+    }
+    await repl.waitForLines([
+      ...PROMPTED,
+      "noctra> SELECT count(*) FROM range(1000000000000) a;",
+      "error: INTERRUPT Error: Interrupted!",
+      "noctra>",
+    ]);
+    await repl.typeThen("SELECT 'alive' AS s;", "Enter", [
+      ...PROMPTED,
+      "noctra> SELECT count(*) FROM range(1000000000000) a;",
+      "error: INTERRUPT Error: Interrupted!",
+      "noctra> SELECT 'alive' AS s;",
+      ...oneCell("s", "varchar", "alive", false),
+      "noctra>",
+    ]);
+  });
+});
