@@ -19,7 +19,8 @@ import { type SplitStatement, splitStatements } from "./rql/splitter.ts";
 import { NoctraError } from "./errors.ts";
 import type { Table } from "npm:apache-arrow@21.2.0";
 import { AttachmentRegistry } from "./session/attachment_registry.ts";
-import { Config, duckdbMemoryLimit, physicalMemoryBytes } from "./config/config.ts";
+import { Config } from "./config/config.ts";
+import { duckdbSettings } from "./engine/settings.ts";
 import {
   isSandboxed,
   NO_SANDBOX,
@@ -28,26 +29,6 @@ import {
 } from "./sandbox/policy.ts";
 import type { RoutingStrategy } from "./engine/routing.ts";
 import { uniqueNames } from "./render/values.ts";
-
-/**
- * DuckDB options at instance creation from the settings: `threads`, `memory_limit` (a share of
- * physical memory converted to MB: DuckDB rejects percentages), `catalog_error_max_schemas`,
- * `temp_directory` (must be set before the sandbox freezes it).
- */
-function duckdbSettings(config: Config): Record<string, string> {
-  const settings: Record<string, string> = {
-    threads: String(config.get("duckdb.performance.base_threads")),
-    catalog_error_max_schemas: String(config.get("duckdb.tuning.catalog_error_max_schemas")),
-  };
-  const memory = String(config.get("duckdb.performance.memory_limit"));
-  const total = physicalMemoryBytes();
-  if (!memory.endsWith("%") || total !== undefined) {
-    settings.memory_limit = duckdbMemoryLimit(memory, total ?? 0);
-  }
-  const temp = String(config.get("duckdb.tuning.temp_directory"));
-  if (temp !== "") settings.temp_directory = temp;
-  return settings;
-}
 
 /** Options for {@link Noctra.open}. */
 export interface NoctraOptions {

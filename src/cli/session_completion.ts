@@ -5,17 +5,13 @@
  * directories under the working directory.
  *
  * DuckDB is asked through the session's one connection, between statements only (the REPL
- * completes while it waits for keys, never while a statement runs). The session has no public
- * reader of DuckDB's own catalog functions, so the text to complete travels as a quoted literal
- * into `sql_auto_complete(…)`, a table function that only reads it; the statement is run with
- * the result-copy shortcut and the profiling hook switched off, so that neither changes.
+ * completes while it waits for keys, never while a statement runs), with the text to complete
+ * bound as a parameter (`QueryEngine.completions`).
  *
  * @module
  */
 import { join } from "node:path";
 import type { Noctra } from "../noctra.ts";
-import type { StatementResult } from "../engine/result.ts";
-import { quoteLiteral } from "../sql_text.ts";
 import type {
   AttachedDatabase,
   CompletionSource,
@@ -56,22 +52,12 @@ export class SessionCompletion implements CompletionSource {
 
   /** DuckDB's suggestions for `statement`, in DuckDB's order. Throws DuckDB's error. */
   async sqlSuggestions(statement: string): Promise<readonly SqlSuggestion[]> {
-    const rows = await this.#rows(
-      `SELECT suggestion, suggestion_type, extra_char FROM sql_auto_complete(${
-        quoteLiteral(statement)
-      })`,
-    );
-    return rows.map(([text, kind, extra]) => ({
-      text: String(text),
-      kind: String(kind),
-      extra: extra === null || extra === undefined ? null : String(extra),
-    }));
+    return await this.#noctra.engine.completions(statement);
   }
 
   /** DuckDB's keywords (every category), upper case. Throws DuckDB's error. */
   async keywords(): Promise<Set<string>> {
-    const rows = await this.#rows("SELECT keyword_name FROM duckdb_keywords()");
-    return new Set(rows.map(([name]) => String(name).toUpperCase()));
+    return await this.#noctra.engine.keywords();
   }
 
   /** Aliases of the file views. */
@@ -111,28 +97,5 @@ export class SessionCompletion implements CompletionSource {
       return [];
     }
     return entries;
-  }
-
-  /** Runs `sql` on the session and returns its rows as arrays of cells. */
-  async #rows(sql: string): Promise<unknown[][]> {
-    const engine = this.#noctra.engine;
-    const copyOutput = engine.copyOutput;
-    const onProfile = engine.onProfile;
-    engine.copyOutput = false;
-    engine.onProfile = undefined;
-    try {
-      const result: StatementResult = await this.#noctra.execute(sql);
-      if (result.kind !== "rows") return [];
-      const rows: unknown[][] = [];
-      for await (const chunk of result.chunks()) {
-        for (let row = 0; row < chunk.rowCount; row++) {
-          rows.push(chunk.columns.map((column) => column.getItem(row)));
-        }
-      }
-      return rows;
-    } finally {
-      engine.copyOutput = copyOutput;
-      engine.onProfile = onProfile;
-    }
   }
 }

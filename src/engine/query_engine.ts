@@ -238,6 +238,16 @@ export class QueryEngine {
     return copied !== null ? { rows: copied } : this.#duckdb.queryProgress();
   }
 
+  /** DuckDB's completions of `text` for the REPL ({@link DuckDBSource.completions}). */
+  completions(text: string): ReturnType<DuckDBSource["completions"]> {
+    return this.#duckdb.completions(text);
+  }
+
+  /** DuckDB's keywords, upper case ({@link DuckDBSource.keywords}). */
+  keywords(): Promise<Set<string>> {
+    return this.#duckdb.keywords();
+  }
+
   /** Asks the running statement to stop (a SQLite copy included, within ~200 ms). */
   interrupt(): void {
     this.#bridge.interrupt();

@@ -1,7 +1,7 @@
 /**
- * Noctra's settings as DuckDB sees them: the thread policy read from the current settings, and
- * a setting changed in a session (`SET key = value`, `RESET key`) applied to the running DuckDB
- * instance.
+ * Noctra's settings as DuckDB sees them: the options a DuckDB instance is created with, the
+ * thread policy read from the current settings, and a setting changed in a session
+ * (`SET key = value`, `RESET key`) applied to the running DuckDB instance.
  *
  * @module
  */
@@ -15,6 +15,26 @@ import {
 } from "../config/config.ts";
 import type { ConfigValue } from "../config/schema.ts";
 import { type IOType, PerformanceConfig } from "../config/performance.ts";
+
+/**
+ * DuckDB options at instance creation from the settings: `threads`, `memory_limit` (a share of
+ * physical memory converted to MB: DuckDB rejects percentages), `catalog_error_max_schemas`,
+ * `temp_directory` (must be set before the sandbox freezes it).
+ */
+export function duckdbSettings(config: Config): Record<string, string> {
+  const settings: Record<string, string> = {
+    threads: String(config.get("duckdb.performance.base_threads")),
+    catalog_error_max_schemas: String(config.get("duckdb.tuning.catalog_error_max_schemas")),
+  };
+  const memory = String(config.get("duckdb.performance.memory_limit"));
+  const total = physicalMemoryBytes();
+  if (!memory.endsWith("%") || total !== undefined) {
+    settings.memory_limit = duckdbMemoryLimit(memory, total ?? 0);
+  }
+  const temp = String(config.get("duckdb.tuning.temp_directory"));
+  if (temp !== "") settings.temp_directory = temp;
+  return settings;
+}
 
 /** The thread policy from the current settings of `config`. */
 export function performanceOf(config: Config): PerformanceConfig {

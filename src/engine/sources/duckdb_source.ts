@@ -464,6 +464,32 @@ export class DuckDBSource {
     };
   }
 
+  /**
+   * DuckDB's completions of `text` (the built-in autocomplete extension's
+   * `sql_auto_complete`, with `text` bound as a parameter), in DuckDB's order: the suggested word,
+   * its kind (`keyword`, `table`, `column`, `function`, `file`, …) and the character to add after
+   * it, if any. For the REPL, between statements. Throws DuckDB's error.
+   */
+  async completions(
+    text: string,
+  ): Promise<{ text: string; kind: string; extra: string | null }[]> {
+    const rows = await this.readAll(
+      "SELECT suggestion, suggestion_type, extra_char FROM sql_auto_complete($1::VARCHAR)",
+      [text],
+    );
+    return rows.map(([suggestion, kind, extra]) => ({
+      text: String(suggestion),
+      kind: String(kind),
+      extra: extra === null || extra === undefined ? null : String(extra),
+    }));
+  }
+
+  /** DuckDB's keywords of every category (`duckdb_keywords()`), upper case. */
+  async keywords(): Promise<Set<string>> {
+    const rows = await this.readAll("SELECT keyword_name FROM duckdb_keywords()");
+    return new Set(rows.map(([name]) => String(name).toUpperCase()));
+  }
+
   /** Asks DuckDB to stop the running statement (`connection.interrupt()`); it then throws. */
   interrupt(): void {
     if (this.#closed) return;
