@@ -475,3 +475,19 @@ Deno.test("highlighting: keywords, strings, numbers, comments, variables, unterm
     sgr: HIGHLIGHT_STYLES.unterminated,
   });
 });
+
+Deno.test("completion's RQL words and the RQL command table name the same words", async () => {
+  const { RQL_KEYWORDS } = await import("../src/rql/commands/registry.ts");
+  const { rqlKeywords } = await import("../src/cli/completion.ts");
+  // Words of the table that completion leaves to DuckDB's own completion (SQL keywords).
+  const sqlWords = new Set(["IF", "EXISTS", "FROM", "DESC", "SET", "RESET"]);
+  const completion = new Set(rqlKeywords());
+  const missing = RQL_KEYWORDS.filter((word) => !completion.has(word) && !sqlWords.has(word));
+  deepStrictEqual(missing, [], "words of RQL_COMMANDS that Tab does not offer");
+  const table = new Set(RQL_KEYWORDS);
+  deepStrictEqual(
+    [...completion].filter((word) => !table.has(word)),
+    [],
+    "words Tab offers that no RQL command has",
+  );
+});
