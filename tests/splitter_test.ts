@@ -4,6 +4,8 @@ import { UnterminatedTokenError } from "../src/rql/lexer.ts";
 import {
   AmbiguousStatementError,
   endsWithCompleteStatement,
+  type ScriptPart,
+  splitScript,
   splitStatements,
 } from "../src/rql/splitter.ts";
 import { VariableStore } from "../src/rql/variables.ts";
@@ -208,4 +210,78 @@ Deno.test("#name binds to a parameter DuckDB reads as one, whatever surrounds it
     instance.closeSync();
   }
   throws(() => variables.bind("SELECT #zz"), NoctraError);
+});
+
+// ---- scripts with dot-commands (splitScript) ------------------------------------------------
+
+/** A part as [text, line]: a dot-command's line or a statement's text. */
+function parts(source: string): [string, number][] {
+  return splitScript(source).map((part: ScriptPart) => [
+    "command" in part ? part.command : part.text,
+    part.line,
+  ]);
+}
+
+Deno.test("splitScript: dot-commands on their own lines, at statement boundaries", () => {
+  deepStrictEqual(parts(".mode csv\nSELECT 1;\n.headers off\nSELECT 2;\n"), [
+    [".mode csv", 1],
+    ["SELECT 1", 2],
+    [".headers off", 3],
+    ["SELECT 2", 4],
+  ]);
+  // Leading blanks and comment lines before it are allowed; trailing blanks are dropped.
+  deepStrictEqual(parts("-- settings\n\t .mode   line  \nSELECT 1"), [
+    [".mode   line", 2],
+    ["SELECT 1", 3],
+  ]);
+  // Inside a statement, a string or a comment a `.` line is part of it; after `;` on the same
+  // line it starts SQL (DuckDB's parser then rejects it).
+  deepStrictEqual(parts("SELECT\n.5 AS x;"), [["SELECT\n.5 AS x", 1]]);
+  deepStrictEqual(parts("SELECT '\n.mode csv\n' AS s;"), [["SELECT '\n.mode csv\n' AS s", 1]]);
+  deepStrictEqual(parts("/*\n.mode csv\n*/ SELECT 1;"), [["/*\n.mode csv\n*/ SELECT 1", 3]]);
+  deepStrictEqual(parts("SELECT 1; .mode csv\nSELECT 2;"), [
+    ["SELECT 1", 1],
+    [".mode csv\nSELECT 2", 1],
+  ]);
+  deepStrictEqual(parts(".quit"), [[".quit", 1]]);
+  deepStrictEqual(parts(""), []);
+});
+
+Deno.test("splitScript: a dot-command's quotes open nothing; SQL after it is read afresh", () => {
+  deepStrictEqual(parts(".read it's.sql\nSELECT 'a;b' AS x;\n.once \"out\nSELECT 2;"), [
+    [".read it's.sql", 1],
+    ["SELECT 'a;b' AS x", 2],
+    ['.once "out', 3],
+    ["SELECT 2", 4],
+  ]);
+  deepStrictEqual(parts(".output /* x\nSELECT 1; -- */\n.output"), [
+    [".output /* x", 1],
+    ["SELECT 1", 2],
+    [".output", 3],
+  ]);
+  // An unterminated string in SQL after a dot-command is reported at its own line.
+  throws(() => splitScript(".mode csv\nSELECT 1;\nSELECT 'open"), (error: unknown) => {
+    if (!(error instanceof UnterminatedTokenError)) return false;
+    deepStrictEqual([error.line, error.offset], [3, 27]);
+    return true;
+  });
+});
+
+Deno.test("splitScript: exact offsets and lines for LF, CRLF and CR", () => {
+  for (const ending of ["\n", "\r\n", "\r"]) {
+    const source = ["SELECT 1;", "  .mode csv", "SELECT", "  2;", ".read x.sql"].join(ending);
+    const split = splitScript(source);
+    for (const part of split) {
+      const text = "command" in part ? part.command : part.text;
+      strictEqual(source.slice(part.start, part.end), text, JSON.stringify(ending));
+    }
+    deepStrictEqual(
+      split.map((part) => part.line),
+      [1, 2, 3, 5],
+      JSON.stringify(ending),
+    );
+  }
+  // Without dot-commands, the parts are splitStatements' statements.
+  const plain = "select 1;\n-- x\nselect 'a\n;' ; select 3";
+  deepStrictEqual(splitScript(plain), splitStatements(plain));
 });

@@ -8,7 +8,13 @@
  * @module
  */
 
-import { SqlTextError, type Token, tokenize, tokenizeLenient } from "./lexer.ts";
+import {
+  SqlTextError,
+  type Token,
+  tokenize,
+  tokenizeLenient,
+  UnterminatedTokenError,
+} from "./lexer.ts";
 
 /**
  * Thrown by {@link splitStatements} when a statement would read differently on its own than
@@ -107,32 +113,189 @@ export interface SplitStatement {
 export function splitStatements(source: string): SplitStatement[] {
   const statements: SplitStatement[] = [];
   let pending: Token[] = [];
-  const flush = (terminated: boolean) => {
-    const firstSignificant = pending.find(isSignificant);
-    const nonBlank = pending.filter((t) => t.kind !== "whitespace");
-    const first = nonBlank[0];
-    const last = nonBlank[nonBlank.length - 1];
-    const inScript = first && last
-      ? pending.slice(pending.indexOf(first), pending.indexOf(last) + 1)
-      : [];
-    if (firstSignificant && first && last && !vanishesInDuckDB(source, inScript)) {
-      checkReadsAlike(source.slice(first.start, last.end), inScript);
-      statements.push({
-        text: source.slice(first.start, last.end),
-        line: firstSignificant.line,
-        start: first.start,
-        end: last.end,
-        terminated,
-      });
-    }
-    pending = [];
-  };
   for (const token of tokenize(source)) {
-    if (token.kind === "semicolon") flush(true);
-    else pending.push(token);
+    if (token.kind === "semicolon") {
+      pushStatement(statements, source, pending, true);
+      pending = [];
+    } else {
+      pending.push(token);
+    }
   }
-  flush(false);
+  pushStatement(statements, source, pending, false);
   return statements;
+}
+
+/**
+ * A dot-command of a script (`.mode csv`): a line whose first non-blank character is `.`,
+ * where no statement has begun (only whitespace and comments since the last `;`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type DotCommand, splitScript } from "./splitter.ts";
+ *
+ * const [command] = splitScript("-- csv from here\n  .mode csv \nselect 1;") as DotCommand[];
+ * deepStrictEqual(command, { command: ".mode csv", line: 2, start: 19, end: 28 });
+ * ```
+ */
+export interface DotCommand {
+  /** The line from its `.` to its end, trailing whitespace removed; may hold quotes of any kind. */
+  command: string;
+  /** 1-based line of the command. */
+  line: number;
+  /** Offset (UTF-16 code units) of the `.` in the source. */
+  start: number;
+  /** Offset one past the command's last character, so `source.slice(start, end) === command`. */
+  end: number;
+}
+
+/** One part of a script: a statement, or a dot-command (tell them apart with `"command" in part`). */
+export type ScriptPart = SplitStatement | DotCommand;
+
+/**
+ * Splits a script as the DuckDB CLI reads one: statements as {@link splitStatements} finds them,
+ * and dot-commands on lines of their own ({@link DotCommand}), in source order. A dot-command
+ * counts only at a statement boundary: a `.` line inside a statement, string or comment is part
+ * of it. The text of a dot-command is not SQL (`.read it's.sql` opens no string); the SQL after
+ * it is read afresh from the next line on, as the DuckDB CLI hands each run of SQL lines to its
+ * parser on its own. Offsets and lines are those of `source`.
+ *
+ * @param source script text
+ * @returns statements and dot-commands in source order
+ * @throws {UnterminatedTokenError} (from `./lexer.ts`) when SQL ends inside a string, quoted
+ *   identifier, block comment or dollar-quoted string
+ * @throws {AmbiguousStatementError} when a statement would read differently on its own
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { splitScript } from "./splitter.ts";
+ *
+ * const parts = splitScript(".mode csv\nselect 1;\n.headers off\nselect 2;");
+ * deepStrictEqual(parts.map((part) => "command" in part ? part.command : part.text), [
+ *   ".mode csv",
+ *   "select 1",
+ *   ".headers off",
+ *   "select 2",
+ * ]);
+ * ```
+ */
+export function splitScript(source: string): ScriptPart[] {
+  const parts: ScriptPart[] = [];
+  let from = 0;
+  let fromLine = 1;
+  // Tokens are read once for the whole script; only a dot-command whose text the lexer read
+  // across its line end (an open quote or block comment) makes the rest be read again.
+  for (;;) {
+    const { tokens, unterminated } = tokenizeLenient(source.slice(from));
+    const shifted = tokens.map((token) => shiftToken(token, from, fromLine));
+    let pending: Token[] = [];
+    let resume: { offset: number; line: number } | undefined;
+    for (let index = 0; index < shifted.length; index++) {
+      const token = shifted[index]!;
+      if (token.kind === "semicolon") {
+        pushStatement(parts, source, pending, true);
+        pending = [];
+        continue;
+      }
+      if (!startsDotCommand(source, token, pending)) {
+        pending.push(token);
+        continue;
+      }
+      const lineEnd = endOfLine(source, token.start);
+      const command = source.slice(token.start, lineEnd).trimEnd();
+      parts.push({
+        command,
+        line: token.line,
+        start: token.start,
+        end: token.start + command.length,
+      });
+      pending = [];
+      while (index + 1 < shifted.length && shifted[index + 1]!.start < lineEnd) index++;
+      if (lineEnd === source.length) return parts;
+      if (shifted[index + 1]?.start !== lineEnd) {
+        resume = { offset: lineEnd, line: token.line };
+        break;
+      }
+    }
+    if (resume !== undefined) {
+      from = resume.offset;
+      fromLine = resume.line;
+      continue;
+    }
+    if (unterminated !== null) {
+      throw new UnterminatedTokenError(
+        unterminated.what,
+        unterminated.offset + from,
+        unterminated.line + fromLine - 1,
+      );
+    }
+    pushStatement(parts, source, pending, false);
+    return parts;
+  }
+}
+
+/** `token` of a text read from `offset` (line `line`) of the source, placed in the source. */
+function shiftToken(token: Token, offset: number, line: number): Token {
+  if (offset === 0) return token;
+  return {
+    ...token,
+    start: token.start + offset,
+    end: token.end + offset,
+    line: token.line + line - 1,
+  };
+}
+
+/**
+ * Whether `token` starts a dot-command: it begins with `.`, nothing but spaces and tabs stand
+ * before it on its line, and no statement has begun (`pending` holds no significant token).
+ */
+function startsDotCommand(source: string, token: Token, pending: readonly Token[]): boolean {
+  if (source.charCodeAt(token.start) !== 46 /* . */) return false;
+  for (let index = token.start - 1; index >= 0; index--) {
+    const c = source.charCodeAt(index);
+    if (c === 10 || c === 13) break;
+    if (c !== 32 && c !== 9) return false;
+  }
+  return !pending.some(isSignificant);
+}
+
+/** Offset of the line break (`\n`, `\r`) that ends the line holding `offset`, or the length. */
+function endOfLine(source: string, offset: number): number {
+  for (let index = offset; index < source.length; index++) {
+    const c = source.charCodeAt(index);
+    if (c === 10 || c === 13) return index;
+  }
+  return source.length;
+}
+
+/**
+ * Adds the statement made of `pending` (the tokens since the last `;`) to `statements`, unless
+ * it holds only whitespace and comments or DuckDB drops it.
+ */
+function pushStatement(
+  statements: ScriptPart[],
+  source: string,
+  pending: Token[],
+  terminated: boolean,
+): void {
+  const firstSignificant = pending.find(isSignificant);
+  const nonBlank = pending.filter((t) => t.kind !== "whitespace");
+  const first = nonBlank[0];
+  const last = nonBlank[nonBlank.length - 1];
+  const inScript = first && last
+    ? pending.slice(pending.indexOf(first), pending.indexOf(last) + 1)
+    : [];
+  if (firstSignificant && first && last && !vanishesInDuckDB(source, inScript)) {
+    checkReadsAlike(source.slice(first.start, last.end), inScript);
+    statements.push({
+      text: source.slice(first.start, last.end),
+      line: firstSignificant.line,
+      start: first.start,
+      end: last.end,
+      terminated,
+    });
+  }
 }
 
 /**
