@@ -3,7 +3,9 @@
  * a field is quoted when it holds the delimiter, a quote, CR, LF or `#` (DuckDB's writer quotes
  * `#` because its reader may take it for a comment); quotes double; NULL is an empty field and
  * the empty string is `""`, so the two stay distinguishable. The same rules as the DuckDB fast
- * path (fifo_copy.ts), so output does not depend on which path wrote it.
+ * path (fifo_copy.ts), so output does not depend on which path wrote it. The REPL's `.headers off`
+ * and `.nullvalue TEXT` ({@link DelimitedOptions}) drop the header line and write NULL as TEXT,
+ * as the DuckDB CLI's csv mode does.
  *
  * @module
  */
@@ -25,15 +27,30 @@ export function quoteField(text: string, delimiter: string): string {
   return needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Writes a header line and every row, never truncating. Returns the row count. */
+/** How a delimited file is written beyond its delimiter. */
+export interface DelimitedOptions {
+  /** Write the header line of column names (default true). */
+  readonly headers?: boolean | undefined;
+  /** Text written, as it is, for SQL NULL; default an empty field. */
+  readonly nullValue?: string | undefined;
+}
+
+/**
+ * Writes a header line (unless `options.headers` is false) and every row, never truncating.
+ * Returns the row count.
+ */
 export async function renderDelimited(
   result: RowsResult,
   sink: TextSink,
   delimiter: string,
+  options: DelimitedOptions = {},
 ): Promise<RenderSummary> {
-  await sink.write(
-    result.columns.map((column) => quoteField(column.name, delimiter)).join(delimiter) + "\n",
-  );
+  if (options.headers !== false) {
+    await sink.write(
+      result.columns.map((column) => quoteField(column.name, delimiter)).join(delimiter) + "\n",
+    );
+  }
+  const nullValue = options.nullValue;
   let rows = 0;
   const columnCount = result.columns.length;
   const formatters = result.columns.map((column) => textFormatter(column.kind));
@@ -45,6 +62,7 @@ export async function renderDelimited(
         const text = formatters[column]!(chunk.columns[column]!.getItem(row));
         if (column > 0) line += delimiter;
         if (text !== null) line += quoteField(text, delimiter);
+        else if (nullValue !== undefined) line += nullValue;
       }
       lines[row] = line;
     }

@@ -2,7 +2,8 @@
  * The `list` format, as DuckDB's `.mode list`: a header line of column names, then one line per
  * row, fields separated by `|` and written as they are — no quoting, NULL as `NULL` — so the
  * output reads well and pipes into `cut -d'|'`, but is not a CSV (use `csv` to round-trip
- * values holding `|` or line breaks). Streams: one chunk at a time, never truncated.
+ * values holding `|` or line breaks). Streams: one chunk at a time, never truncated. The REPL's
+ * `.headers off` and `.nullvalue TEXT` ({@link ListOptions}) drop the header and change NULL's text.
  *
  * @module
  */
@@ -14,13 +15,31 @@ import type { RenderSummary } from "./values.ts";
 /** Field separator of the `list` format, as DuckDB's default `.separator`. */
 export const LIST_SEPARATOR = "|";
 
-/** Writes the header and every row of `result`, `|`-separated; returns the row count. */
-export async function renderList(result: RowsResult, sink: TextSink): Promise<RenderSummary> {
-  await sink.write(result.columns.map((column) => column.name).join(LIST_SEPARATOR) + "\n");
+/** How the list is written. */
+export interface ListOptions {
+  /** Write the header line of column names (default true). */
+  readonly headers?: boolean | undefined;
+  /** Text for SQL NULL; default `NULL`. */
+  readonly nullValue?: string | undefined;
+}
+
+/**
+ * Writes the header (unless `options.headers` is false) and every row of `result`,
+ * `|`-separated; returns the row count.
+ */
+export async function renderList(
+  result: RowsResult,
+  sink: TextSink,
+  options: ListOptions = {},
+): Promise<RenderSummary> {
+  if (options.headers !== false) {
+    await sink.write(result.columns.map((column) => column.name).join(LIST_SEPARATOR) + "\n");
+  }
+  const nullText = options.nullValue ?? NULL_TEXT;
   const rows = await writeRowTexts(
     result,
     sink,
-    (texts) => texts.map((text) => text ?? NULL_TEXT).join(LIST_SEPARATOR) + "\n",
+    (texts) => texts.map((text) => text ?? nullText).join(LIST_SEPARATOR) + "\n",
   );
   return { rows };
 }

@@ -31,23 +31,50 @@ export function mayCopyOutput(format: OutputFormat): boolean {
 }
 
 /**
+ * What the text formats show besides the values, as the DuckDB CLI's `.headers` and
+ * `.nullvalue` set them.
+ */
+export interface TextOptions {
+  /** The header line of `csv`, `tsv` and `list` (default true). */
+  readonly headers?: boolean | undefined;
+  /**
+   * Text for SQL NULL in `table`, `line`, `list`, `csv` and `tsv`; default each format's own
+   * (`NULL`, or an empty field in `csv` and `tsv`). JSON, JSONL and Markdown keep theirs.
+   */
+  readonly nullValue?: string | undefined;
+}
+
+/** Whether `text` changes what the delimited formats write (then DuckDB's writer is not used). */
+function changesDelimited(text: TextOptions): boolean {
+  return text.headers === false || text.nullValue !== undefined;
+}
+
+/**
  * Writes one result in `format` to `sink`. CSV, TSV, JSON, JSONL, Markdown, line and list never
- * truncate; only the table reads `table` (`maxRows`, width, colour).
+ * truncate; only the table reads `table` (`maxRows`, width, colour); `text` sets the header line
+ * and NULL's text (see {@link TextOptions}).
  */
 export async function renderResult(
   result: RowsResult,
   format: OutputFormat,
   sink: TextSink,
   table: TableOptions,
+  text: TextOptions = {},
 ): Promise<RenderSummary> {
   switch (format) {
     case "table":
-      return await renderTable(result, sink, table);
+      return await renderTable(
+        result,
+        sink,
+        text.nullValue === undefined ? table : { ...table, nullValue: text.nullValue },
+      );
     case "csv":
-      return await copyThroughFifo(result, "csv", sink) ?? await renderDelimited(result, sink, ",");
-    case "tsv":
-      return await copyThroughFifo(result, "tsv", sink) ??
-        await renderDelimited(result, sink, "\t");
+    case "tsv": {
+      const delimiter = format === "csv" ? "," : "\t";
+      if (changesDelimited(text)) return await renderDelimited(result, sink, delimiter, text);
+      return await copyThroughFifo(result, format, sink) ??
+        await renderDelimited(result, sink, delimiter);
+    }
     case "json":
       return await copyThroughFifo(result, "jsonl", sink, { jsonArray: true }) ??
         await renderJson(result, sink, false);
@@ -56,8 +83,8 @@ export async function renderResult(
     case "markdown":
       return await renderMarkdown(result, sink);
     case "line":
-      return await renderLine(result, sink);
+      return await renderLine(result, sink, text);
     case "list":
-      return await renderList(result, sink);
+      return await renderList(result, sink, text);
   }
 }

@@ -29,9 +29,13 @@ interface Cell {
   readonly isNull: boolean;
 }
 
-function displayCell(value: unknown, format: (value: unknown) => string | null): Cell {
+function displayCell(
+  value: unknown,
+  format: (value: unknown) => string | null,
+  nullText: string,
+): Cell {
   const text = format(value);
-  if (text === null) return { text: NULL_TEXT, isNull: true };
+  if (text === null) return { text: nullText, isNull: true };
   // Control characters would break the box; show them as visible escapes.
   // deno-lint-ignore no-control-regex
   return { text: text.replace(/\r?\n/g, "↵").replace(/[\t\x00-\x1f]/g, " "), isNull: false };
@@ -60,6 +64,8 @@ export interface TableOptions {
   readonly maxWidth?: number | undefined;
   /** Use ANSI styling (dim NULL and type row). */
   readonly color: boolean;
+  /** Text shown for SQL NULL (the REPL's `.nullvalue`); default `NULL`. */
+  readonly nullValue?: string | undefined;
   /**
    * Write a one-row result that is wider than the table's width as `name = value` lines (the
    * `line` format) instead of cutting it. Default true; only applies when there is a width.
@@ -104,8 +110,11 @@ export async function renderTable(
   const dim = (text: string) => options.color ? `\x1b[2m${text}\x1b[22m` : text;
   const formatters = columns.map((column) => textFormatter(column.kind));
   const numeric = columns.map((column) => isNumericKind(column.kind));
+  const nullText = options.nullValue ?? NULL_TEXT;
   const readRow = (chunk: ResultChunk, row: number) =>
-    chunk.columns.map((vector, column) => displayCell(vector.getItem(row), formatters[column]!));
+    chunk.columns.map((vector, column) =>
+      displayCell(vector.getItem(row), formatters[column]!, nullText)
+    );
   const held: Cell[][] = [];
   const holdLimit = options.maxRows > 0 ? options.maxRows : SIZING_ROWS;
   let total = 0;
@@ -167,7 +176,8 @@ export async function renderTable(
       tableWidth(measure(columns, held).map((m) => m.natural), false) > width
     ) {
       const names = columns.map((column) => column.name);
-      await sink.write(recordLines(names, only.map((cell) => cell.isNull ? null : cell.text), dim));
+      const texts = only.map((cell) => cell.isNull ? null : cell.text);
+      await sink.write(recordLines(names, texts, () => dim(nullText)));
       return { rows: 1 };
     }
     await start();
