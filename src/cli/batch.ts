@@ -1,17 +1,24 @@
 /**
- * The batch runner: runs a script (from `-f`, `-c` or piped stdin) statement by statement,
- * streaming each result to the output, stopping at the first failure unless told to continue.
+ * The batch runner: runs a script (from `-f`, `-c`, piped stdin or `.read`) statement by
+ * statement, streaming each result to the output, stopping at the first failure unless told to
+ * continue. A line whose first non-blank character is `.`, where no statement has begun, is a
+ * dot-command (`.mode csv`, `.read more.sql`, `.quit`), as the DuckDB CLI reads scripts; see
+ * `splitScript` in src/rql/splitter.ts and src/cli/meta.ts.
  *
  * @module
  */
 import type { Noctra } from "../noctra.ts";
-import { splitStatements } from "../rql/splitter.ts";
+import { type ScriptPart, splitScript } from "../rql/splitter.ts";
 import { SqlTextError } from "../rql/lexer.ts";
-import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf } from "../errors.ts";
+import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf, NoctraError } from "../errors.ts";
 import { printError, type ResultPrinter } from "./output.ts";
-import { mayCopyOutput } from "../render/renderer.ts";
+import { type MetaContext, type MetaResult, runMetaCommand } from "./meta.ts";
+
 /** Names of the sink's errors (`OutputClosedError`, `OutputWriteError` in render/sink.ts). */
 const OUTPUT_ERRORS: ReadonlySet<string> = new Set(["OutputClosedError", "OutputWriteError"]);
+
+/** How deep `.read` files may read further files (a file that reads itself stops here). */
+const MAX_READ_DEPTH = 16;
 
 /** Where a script came from, for error messages: a file name, `-c`, or `stdin`. */
 export interface ScriptSource {
@@ -19,70 +26,178 @@ export interface ScriptSource {
   readonly text: string;
 }
 
+/** How a {@link BatchRunner} treats failures. */
+export interface BatchOptions {
+  /** Go on after a failed statement or dot-command (`--continue-on-error`). */
+  readonly continueOnError: boolean;
+  /**
+   * Asked before each statement and after a failure: once it returns true (a stop signal came)
+   * no further statement runs and the failure it caused is not reported.
+   */
+  readonly stopped?: () => boolean;
+}
+
 /**
- * Runs every statement of `script`. Returns the exit code: 0 when all succeeded, else the first
- * failure's code (1 for a statement). Errors go to stderr as `noctra: error: NAME:LINE: cause`.
- * Throws the sink's `OutputClosedError` / `OutputWriteError` when the output cannot take more.
- * `stopped` is asked before each statement and after a failure: once it returns true (a stop
- * signal came) no further statement runs and the failure it caused is not reported.
+ * Runs scripts for one session and printer: the top-level scripts of the command line, and
+ * the files of `.read` (also from the REPL, through {@link BatchRunner.context}).
  */
-export async function runScript(
-  noctra: Noctra,
-  script: ScriptSource,
-  printer: ResultPrinter,
-  continueOnError: boolean,
-  stopped: () => boolean = () => false,
-): Promise<number> {
-  const nul = script.text.indexOf("\0");
-  if (nul >= 0) {
-    // DuckDB stops reading SQL text at a NUL: the statements after it would silently not run.
-    printError(
-      `${script.name}:${
-        lineOf(script.text, nul)
-      }: the script holds a NUL byte, where DuckDB stops reading SQL, so what follows it would not run; remove it`,
-    );
-    return EXIT_STATEMENT_FAILED;
+export class BatchRunner {
+  readonly #noctra: Noctra;
+  readonly #printer: ResultPrinter;
+  readonly #continueOnError: boolean;
+  readonly #stopped: () => boolean;
+  #depth = 0;
+  #quit = false;
+
+  /** A runner printing through `printer`. */
+  constructor(noctra: Noctra, printer: ResultPrinter, options: BatchOptions) {
+    this.#noctra = noctra;
+    this.#printer = printer;
+    this.#continueOnError = options.continueOnError;
+    this.#stopped = options.stopped ?? (() => false);
   }
-  let statements;
-  try {
-    statements = splitStatements(script.text);
-  } catch (error) {
-    if (error instanceof SqlTextError) {
-      printError(`${script.name}:${error.line}: ${error.message}`);
+
+  /** True once `.quit` ended a top-level script: no further script should run. */
+  get quit(): boolean {
+    return this.#quit;
+  }
+
+  /**
+   * What the meta-commands may use of this session: statements, `.read` files through this
+   * runner, and the printer. The REPL passes it to `runMetaCommand`.
+   */
+  get context(): MetaContext {
+    return {
+      printer: this.#printer,
+      execute: (statement) => this.#noctra.execute(statement),
+      runFile: (path) => this.runFile(path),
+    };
+  }
+
+  /**
+   * Runs every statement and dot-command of `script`. Returns the exit code: 0 when all
+   * succeeded, else the first failure's code (1 for a statement or a dot-command). Errors go to
+   * stderr as `noctra: error: NAME:LINE: cause`. Throws the sink's `OutputClosedError` /
+   * `OutputWriteError` when the output cannot take more.
+   */
+  async run(script: ScriptSource): Promise<number> {
+    const nul = script.text.indexOf("\0");
+    if (nul >= 0) {
+      // DuckDB stops reading SQL text at a NUL: the statements after it would silently not run.
+      printError(
+        `${script.name}:${
+          lineOf(script.text, nul)
+        }: the script holds a NUL byte, where DuckDB stops reading SQL, so what follows it would not run; remove it`,
+      );
       return EXIT_STATEMENT_FAILED;
     }
-    throw error;
-  }
-  let exitCode = 0;
-  // Lines counted from the previous statement on, not from the top for each (quadratic: 160 ms
-  // of a 2,000-statement script).
-  let counted = { offset: 0, line: 1 };
-  for (const statement of statements) {
-    if (stopped()) return exitCode;
-    counted = {
-      offset: statement.start,
-      line: counted.line + lineOf(script.text, statement.start, counted.offset) - 1,
-    };
-    const firstLine = counted.line;
-    const started = performance.now();
+    let parts: ScriptPart[];
     try {
-      noctra.engine.copyOutput = mayCopyOutput(printer.settings.format);
-      const result = await noctra.execute(statement.text);
-      await printer.print(result, false);
-      if (printer.settings.timer) {
-        printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
-      }
+      parts = splitScript(script.text);
     } catch (error) {
-      // The output is gone (reader closed the pipe) or cannot be written (disk full): no later
-      // statement could be shown, so the run ends here whatever --continue-on-error says.
-      if (error instanceof Error && OUTPUT_ERRORS.has(error.name)) throw error;
-      if (stopped()) return exitCode; // interrupted by a stop signal: not the statement's fault
-      printError(`${script.name}:${statement.line}: ${describeError(error, firstLine)}`);
-      if (exitCode === 0) exitCode = exitCodeOf(error);
-      if (!continueOnError) return exitCode;
+      if (error instanceof SqlTextError) {
+        printError(`${script.name}:${error.line}: ${error.message}`);
+        return EXIT_STATEMENT_FAILED;
+      }
+      throw error;
+    }
+    if (parts.some((part) => "command" in part && /^\.(last|chart)\b/i.test(part.command))) {
+      this.#printer.keepLast = true; // the script looks back at its results
+    }
+    let exitCode = 0;
+    const fail = (code: number) => {
+      if (exitCode === 0) exitCode = code;
+      return !this.#continueOnError;
+    };
+    // Lines counted from the previous statement on, not from the top for each (quadratic: 160 ms
+    // of a 2,000-statement script).
+    let counted = { offset: 0, line: 1 };
+    for (const part of parts) {
+      if (this.#stopped()) return exitCode;
+      if ("command" in part) {
+        const result = await this.#runCommand(part.command);
+        if (result.kind === "quit") {
+          if (this.#depth === 0) this.#quit = true;
+          return exitCode;
+        }
+        if (result.kind === "reply") this.#printer.message(result.text);
+        if (result.kind === "failed" && fail(result.exitCode)) return exitCode;
+        if (result.kind === "error") {
+          if (result.cause instanceof Error && OUTPUT_ERRORS.has(result.cause.name)) {
+            throw result.cause;
+          }
+          if (this.#stopped()) return exitCode;
+          printError(`${script.name}:${part.line}: ${result.text}`);
+          if (fail(EXIT_STATEMENT_FAILED)) return exitCode;
+        }
+        continue;
+      }
+      counted = {
+        offset: part.start,
+        line: counted.line + lineOf(script.text, part.start, counted.offset) - 1,
+      };
+      try {
+        await this.#runStatement(part.text);
+      } catch (error) {
+        // The output is gone (reader closed the pipe) or cannot be written (disk full): no later
+        // statement could be shown, so the run ends here whatever --continue-on-error says.
+        if (error instanceof Error && OUTPUT_ERRORS.has(error.name)) throw error;
+        if (this.#stopped()) return exitCode; // interrupted by a stop signal: not the statement's fault
+        printError(`${script.name}:${part.line}: ${describeError(error, counted.line)}`);
+        if (fail(exitCodeOf(error))) return exitCode;
+      }
+    }
+    return exitCode;
+  }
+
+  /**
+   * Runs the script file at `path` (`.read FILE`) with this runner: its `.quit` ends that file
+   * only. Returns its exit code; throws {@link NoctraError} when it cannot be read or `.read`
+   * nests too deep.
+   */
+  async runFile(path: string): Promise<number> {
+    if (this.#depth >= MAX_READ_DEPTH) {
+      throw new NoctraError(
+        `${path}: .read nests more than ${MAX_READ_DEPTH} files deep (does a file read itself?)`,
+      );
+    }
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (error) {
+      const reason = error instanceof Deno.errors.NotFound
+        ? "no such file"
+        : error instanceof Deno.errors.IsADirectory
+        ? "it is a directory"
+        : error instanceof Deno.errors.PermissionDenied
+        ? "permission denied"
+        : describeError(error);
+      throw new NoctraError(`cannot read ${path}: ${reason}`);
+    }
+    this.#depth++;
+    try {
+      return await this.run({ name: path, text });
+    } finally {
+      this.#depth--;
     }
   }
-  return exitCode;
+
+  async #runCommand(command: string): Promise<MetaResult> {
+    const printer = this.#printer;
+    return await runMetaCommand(command, printer.settings, this.#noctra.engine, this.context) ??
+      { kind: "error", text: `${command}: not a dot-command` };
+  }
+
+  async #runStatement(text: string): Promise<void> {
+    const printer = this.#printer;
+    const started = performance.now();
+    this.#noctra.engine.copyOutput = printer.mayCopy();
+    const result = await this.#noctra.execute(text);
+    await printer.print(result, false);
+    if (printer.settings.timer) {
+      printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
+    }
+  }
 }
 
 /**

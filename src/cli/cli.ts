@@ -8,14 +8,15 @@ import { Noctra } from "../noctra.ts";
 import { describeError, EXIT_USAGE, exitCodeOf, UsageError } from "../errors.ts";
 import { OutputClosedError, OutputWriteError, TextSink } from "../render/sink.ts";
 import type { CliOptions } from "./args.ts";
-import { printError, ResultPrinter } from "./output.ts";
-import { runScript, type ScriptSource } from "./batch.ts";
+import { type FileOutput, printError, ResultPrinter } from "./output.ts";
+import { BatchRunner, type ScriptSource } from "./batch.ts";
 import { runRepl } from "./repl.ts";
 import { AttachmentRegistry } from "../session/attachment_registry.ts";
 import { Config } from "../config/config.ts";
 import type { ConfigValue } from "../config/schema.ts";
 import { checkWrite, type SandboxLayer, type SandboxPolicy } from "../sandbox/policy.ts";
 import type { OutputFormat } from "../render/renderer.ts";
+import type { PagerMode } from "./pager.ts";
 
 export { VERSION } from "../version.ts";
 
@@ -76,13 +77,25 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
       format: config.get("repl.format") as OutputFormat,
       maxRows: Number(config.get("repl.max_rows")),
       timer: config.get("repl.timer") === true,
+      pager: config.get("repl.pager") as PagerMode,
     },
     options.outputFile === undefined && Deno.stdout.isTerminal(),
+    {
+      interactive: scripts === "repl",
+      // `.output FILE` / `.once FILE`: checked against the sandbox and written as -o is.
+      openFile: async (path, label): Promise<FileOutput> => {
+        checkWrite(sandbox, path, label);
+        const file = await openOutput(path, label, false);
+        if (file instanceof Error) throw file;
+        return file;
+      },
+    },
   );
   config.onChange((key, value) => {
     if (key === "repl.format") printer.settings.format = value as OutputFormat;
     if (key === "repl.max_rows") printer.settings.maxRows = Number(value);
     if (key === "repl.timer") printer.settings.timer = value === true;
+    if (key === "repl.pager") printer.settings.pager = value as PagerMode;
   });
 
   let noctra: Noctra;
@@ -122,17 +135,25 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
     if (scripts === "repl") {
       await runRepl(noctra, printer, Number(config.get("repl.history_size")));
     } else {
+      const runner = new BatchRunner(noctra, printer, {
+        continueOnError: options.continueOnError,
+        stopped,
+      });
       for (const script of scripts) {
-        const code = await runScript(noctra, script, printer, options.continueOnError, stopped);
+        const code = await runner.run(script);
         if (exitCode === 0) exitCode = code;
-        if ((code !== 0 && !options.continueOnError) || stopped()) break;
+        if ((code !== 0 && !options.continueOnError) || stopped() || runner.quit) break;
       }
     }
     await printer.flush();
-    // A failed or stopped run never looks like success: -o FILE keeps what it had.
-    if (exitCode === 0 && !stopped()) await output.commit();
+    // A failed or stopped run never looks like success: -o FILE (and a `.output` file still
+    // open) keeps what it had.
+    const success = exitCode === 0 && !stopped();
+    await printer.endRedirect(success);
+    if (success) await output.commit();
     else output.abandon();
   } catch (error) {
+    await printer.endRedirect(false).catch(() => {});
     output.abandon();
     // After a stop signal, errors are its consequence (an interrupted statement): not reported.
     if (!(error instanceof OutputClosedError) && !stopped()) {
@@ -199,7 +220,7 @@ async function chooseScripts(options: CliOptions): Promise<ScriptSource[] | "rep
 }
 
 /** Where results go: stdout, or `-o FILE` through a temporary sibling (see {@link openOutput}). */
-interface Output {
+interface Output extends FileOutput {
   readonly sink: TextSink;
   /**
    * Makes the output final: flushes the temporary file to disk and renames it over the target.
@@ -237,9 +258,15 @@ function temporaryName(target: string, pid: number): string {
  *
  * A FILE that is a symbolic link is written through it (the link stays, its target is
  * replaced); a replaced FILE keeps its permission bits. Returns a {@link UsageError} when FILE is
- * a directory or its directory cannot be written.
+ * a directory or its directory cannot be written; `label` names FILE in errors (default
+ * `-o FILE`). `.output FILE` passes `signals` false: a stop signal is then not watched (the REPL
+ * has its own Ctrl-C), and a temporary file left by a killed run is swept by the next.
  */
-async function openOutput(path: string | undefined): Promise<Output | Error> {
+async function openOutput(
+  path: string | undefined,
+  label = `-o ${path}`,
+  signals = true,
+): Promise<Output | Error> {
   if (path === undefined) {
     return {
       sink: new TextSink(Deno.stdout),
@@ -249,7 +276,6 @@ async function openOutput(path: string | undefined): Promise<Output | Error> {
       onStop: () => {},
     };
   }
-  const label = `-o ${path}`;
   let target = path;
   let mode: number | null = null;
   try {
@@ -292,29 +318,31 @@ async function openOutput(path: string | undefined): Promise<Output | Error> {
     close();
     removeQuietly(temporary);
   };
-  const signals = new StopSignals(drop);
+  const stops = signals ? new StopSignals(drop) : undefined;
   return {
     sink: new TextSink(file, label),
     commit: async () => {
       try {
         await file.syncData();
         close();
-        if (signals.code !== null) throw new Error("stopped by a signal");
+        if ((stops?.code ?? null) !== null) throw new Error("stopped by a signal");
         // Synchronous: no signal handler runs between the check above and the rename.
         Deno.renameSync(temporary, target);
       } catch (error) {
         drop();
         throw new OutputWriteError(label, error);
       } finally {
-        signals.close();
+        stops?.close();
       }
     },
     abandon: () => {
       drop();
-      signals.close();
+      stops?.close();
     },
-    stopCode: () => signals.code,
-    onStop: (interrupt) => signals.interrupt = interrupt,
+    stopCode: () => stops?.code ?? null,
+    onStop: (interrupt) => {
+      if (stops !== undefined) stops.interrupt = interrupt;
+    },
   };
 }
 

@@ -1,19 +1,39 @@
 /**
- * REPL meta-commands: Noctra's own (`help`, `:format csv`, `:timer on`, `:quit`) and the DuckDB
- * CLI's dot-commands users type from habit (`.mode csv`, `.timer on`, `.quit`, `.help`).
+ * Meta-commands: Noctra's own (`help`, `:format csv`, `:timer on`, `:quit`) and the DuckDB
+ * CLI's dot-commands users type from habit (`.mode csv`, `.headers off`, `.tables`, `.read`),
+ * in the REPL and, one per line, in scripts (src/cli/batch.ts).
+ *
+ * Commands that only change the output settings run without a session. Those that need one —
+ * `.tables`, `.schema`, `.databases`/`.sources`, `.read`, `.last`, `.chart`, `.output`,
+ * `.once` — get it through a {@link MetaContext}: run a statement, run a script file, and the
+ * printer (output settings, last result, output file). This module never sees the engine.
  *
  * @module
  */
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
 import type { OutputSettings } from "./output.ts";
 import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
+import { describeError } from "../errors.ts";
+import { editDistance } from "../edit_distance.ts";
 import { rqlCommandsHelp } from "./help.ts";
+import {
+  commandWords,
+  type MetaContext,
+  type MetaResult,
+  runSessionCommand,
+  SESSION_COMMANDS,
+} from "./meta_session.ts";
+
+export type { MetaContext, MetaResult } from "./meta_session.ts";
 
 function engineName(strategy: RoutingStrategy): string {
   return strategy === "auto" ? "hybrid" : strategy;
 }
 
-/** What the REPL should do after a meta-command. */
+/**
+ * What the REPL should do after a meta-command run without a {@link MetaContext}: quit, or show
+ * `text` (a confirmation, an answer or a complaint).
+ */
 export type MetaOutcome =
   | { readonly kind: "quit" }
   | { readonly kind: "reply"; readonly text: string };
@@ -29,11 +49,24 @@ RQL commands (docs/RQL.md):
 ${rqlCommandsHelp()}
 Meta-commands (also as DuckDB's dot-commands):
   help, :help, .help            this text
-  quit, exit, :quit, .quit      leave
-  :format FORMAT, .mode FORMAT  ${OUTPUT_FORMATS.join(", ")}
+  quit, exit, :quit, .quit      leave (in a script: stop it)
+  :format [FORMAT], .mode [FORMAT]
+                                show or set the format: ${OUTPUT_FORMATS.join(", ")}
   :timer on|off, .timer on|off  print elapsed time after each statement
-  :maxrows N, .maxrows N        rows a table shows (0 = all)
-  :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements`;
+  .maxrows [N]                  rows a table shows (0 = all)
+  .maxwidth [N]                 width a table is fitted to (0 = the terminal's)
+  .headers on|off               header line of csv, tsv and list
+  .nullvalue [TEXT]             how NULL shows in table, line, list, csv and tsv
+  .pager [on|off|auto]          tall results through $PAGER (default less -RFXS)
+  .last                         the last result again, all its rows
+  .chart bar|line|hist [x] [y]  draw the last result
+  .tables [PATTERN]             tables and views, also of SQLite attachments (LIKE PATTERN)
+  .schema [PATTERN]             their CREATE statements
+  .databases, .sources          file views and attachments (SHOW SOURCES)
+  .read FILE                    run the statements and dot-commands of FILE
+  .output [FILE], .once FILE    results to FILE until .output / for the next one only
+  :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements
+In scripts (-f, stdin, .read) the '.' forms work too, each on a line of its own.`;
 
 /** DuckDB `.mode` names that differ from ours. */
 const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
@@ -45,24 +78,108 @@ const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
   ndjson: "jsonl",
 };
 
+/** Every command name, for "did you mean" (`q` and `exit` are spelled out by others). */
+const COMMAND_NAMES: readonly string[] = [
+  "help",
+  "quit",
+  "format",
+  "mode",
+  "timer",
+  "maxrows",
+  "maxwidth",
+  "headers",
+  "nullvalue",
+  "pager",
+  "engine",
+  ...SESSION_COMMANDS,
+];
+
+/** A meta-command line taken apart: `.mode csv;` → word `.mode`, name `mode`, argument `csv`. */
+interface MetaLine {
+  readonly word: string;
+  readonly name: string;
+  readonly argument: string;
+}
+
+/** The parts of `line`, or null when it is not a meta-command (then it is SQL). */
+function parseMetaLine(line: string): MetaLine | "help" | "quit" | null {
+  const trimmed = line.trim().replace(/;$/, "").trim();
+  const [word = "", ...rest] = trimmed.split(/\s+/);
+  const lower = word.toLowerCase();
+  if (rest.length === 0 && (lower === "help" || lower === "quit" || lower === "exit")) {
+    return lower === "help" ? "help" : "quit";
+  }
+  if (!word.startsWith(":") && !word.startsWith(".")) return null;
+  return { word, name: lower.slice(1), argument: trimmed.slice(word.length).trim() };
+}
+
 /**
- * Runs `line` as a meta-command and returns what to do, or `null` when `line` is not one
- * (then it is SQL). Only called with the first line of a statement.
+ * Runs `line` as a meta-command, or returns `null` when `line` is not one (then it is SQL). Only
+ * called with the first line of a statement.
+ *
+ * Without `context` it runs at once and returns a {@link MetaOutcome}; the commands that need
+ * the session then only say so. With `context` it returns a promise of a {@link MetaResult}
+ * and runs them all.
  */
 export function runMetaCommand(
   line: string,
   settings: OutputSettings,
   engine?: { strategy: RoutingStrategy },
-): MetaOutcome | null {
-  const trimmed = line.trim().replace(/;$/, "").trim();
-  const [word = "", ...rest] = trimmed.split(/\s+/);
-  const lower = word.toLowerCase();
-  const argument = rest.join(" ");
-  if (rest.length === 0 && (lower === "help" || lower === "quit" || lower === "exit")) {
-    return lower === "help" ? { kind: "reply", text: REPL_HELP } : { kind: "quit" };
+): MetaOutcome | null;
+export function runMetaCommand(
+  line: string,
+  settings: OutputSettings,
+  engine: { strategy: RoutingStrategy } | undefined,
+  context: MetaContext,
+): Promise<MetaResult | null>;
+export function runMetaCommand(
+  line: string,
+  settings: OutputSettings,
+  engine?: { strategy: RoutingStrategy },
+  context?: MetaContext,
+): MetaOutcome | null | Promise<MetaResult | null> {
+  const parsed = parseMetaLine(line);
+  if (context !== undefined) {
+    return parsed === null
+      ? Promise.resolve(null)
+      : runWithContext(parsed, settings, engine, context);
   }
-  if (!word.startsWith(":") && !word.startsWith(".")) return null;
-  switch (lower.slice(1)) {
+  if (parsed === null) return null;
+  const result = parsed !== "help" && parsed !== "quit" && SESSION_COMMANDS.has(parsed.name)
+    ? { kind: "error" as const, text: `${parsed.word}: not available here (it needs a session)` }
+    : runSettingCommand(parsed, settings, engine);
+  if (result.kind === "quit") return result;
+  return { kind: "reply", text: "text" in result ? result.text : "" };
+}
+
+async function runWithContext(
+  parsed: MetaLine | "help" | "quit",
+  settings: OutputSettings,
+  engine: { strategy: RoutingStrategy } | undefined,
+  context: MetaContext,
+): Promise<MetaResult> {
+  if (parsed === "help" || parsed === "quit" || !SESSION_COMMANDS.has(parsed.name)) {
+    return runSettingCommand(parsed, settings, engine);
+  }
+  try {
+    return await runSessionCommand(parsed.word, parsed.name, parsed.argument, context);
+  } catch (error) {
+    const text = describeError(error);
+    const named = text.toLowerCase().startsWith(parsed.word.toLowerCase());
+    return { kind: "error", text: named ? text : `${parsed.word}: ${text}`, cause: error };
+  }
+}
+
+/** The commands that need no session: help, quit, and the output and engine settings. */
+function runSettingCommand(
+  parsed: MetaLine | "help" | "quit",
+  settings: OutputSettings,
+  engine: { strategy: RoutingStrategy } | undefined,
+): MetaResult {
+  if (parsed === "help") return { kind: "reply", text: REPL_HELP };
+  if (parsed === "quit") return { kind: "quit" };
+  const { word, name, argument } = parsed;
+  switch (name) {
     case "help":
       return { kind: "reply", text: REPL_HELP };
     case "quit":
@@ -71,48 +188,155 @@ export function runMetaCommand(
       return { kind: "quit" };
     case "format":
     case "mode": {
-      const name = argument.toLowerCase();
-      const format = isOutputFormat(name) ? name : DUCKDB_MODE_ALIASES[name];
+      if (argument === "") return { kind: "reply", text: `format: ${settings.format}` };
+      const lower = argument.toLowerCase();
+      const format = isOutputFormat(lower) ? lower : DUCKDB_MODE_ALIASES[lower];
       if (format === undefined) {
         return {
-          kind: "reply",
+          kind: "error",
           text: `${word} ${argument}: unknown format; choose one of ${OUTPUT_FORMATS.join(", ")}`,
         };
       }
       settings.format = format;
-      return { kind: "reply", text: `format: ${format}` };
+      return { kind: "set", text: `format: ${format}` };
     }
-    case "timer": {
+    case "timer":
+      return onOff(word, argument, "timer", settings.timer, (on) => settings.timer = on);
+    case "headers":
+      return onOff(
+        word,
+        argument,
+        "headers",
+        settings.headers ?? true,
+        (on) => settings.headers = on,
+      );
+    case "maxrows":
+      return wholeNumber(
+        word,
+        argument,
+        "maxrows",
+        settings.maxRows,
+        "0 shows all rows",
+        (n) => settings.maxRows = n,
+      );
+    case "maxwidth":
+      return wholeNumber(
+        word,
+        argument,
+        "maxwidth",
+        settings.maxWidth ?? 0,
+        "0 = the terminal's width",
+        (n) => settings.maxWidth = n,
+      );
+    case "nullvalue":
+      return nullValue(word, argument, settings);
+    case "pager": {
       const value = argument.toLowerCase();
-      if (value !== "on" && value !== "off") {
-        return { kind: "reply", text: `${word}: expected on or off` };
+      if (value === "") return { kind: "reply", text: `pager: ${settings.pager ?? "auto"}` };
+      if (value !== "on" && value !== "off" && value !== "auto") {
+        return { kind: "error", text: `${word}: expected on, off or auto` };
       }
-      settings.timer = value === "on";
-      return { kind: "reply", text: `timer: ${value}` };
+      settings.pager = value;
+      return { kind: "set", text: `pager: ${value}` };
     }
-    case "maxrows": {
-      if (!/^\d+$/.test(argument)) {
-        return { kind: "reply", text: `${word}: expected a whole number ≥ 0 (0 shows all rows)` };
-      }
-      settings.maxRows = Number(argument);
-      return { kind: "reply", text: `maxrows: ${settings.maxRows}` };
-    }
-    case "engine": {
-      if (engine === undefined) {
-        return { kind: "reply", text: `${word}: no engine in this session` };
-      }
-      if (argument === "") return { kind: "reply", text: `engine: ${engineName(engine.strategy)}` };
-      const strategy = strategyFromName(argument);
-      if (strategy === undefined) {
-        return {
-          kind: "reply",
-          text: `${word} ${argument}: unknown engine; choose one of hybrid, duckdb, sqlite`,
-        };
-      }
-      engine.strategy = strategy;
-      return { kind: "reply", text: `engine: ${engineName(strategy)}` };
-    }
+    case "engine":
+      return engineCommand(word, argument, engine);
     default:
-      return { kind: "reply", text: `unknown meta-command ${word}; type help for the list` };
+      return { kind: "error", text: unknownCommand(word) };
   }
+}
+
+/** `unknown meta-command .x`, with the closest command when one is close. */
+function unknownCommand(word: string): string {
+  const typed = word.slice(1).toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of COMMAND_NAMES) {
+    const distance = editDistance(typed, name);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  if (best !== undefined && typed.length > 2) {
+    return `unknown meta-command ${word}; did you mean ${word[0]}${best}?`;
+  }
+  return `unknown meta-command ${word}; type help for the list`;
+}
+
+/** The values DuckDB's CLI reads as on and off. */
+const ON_WORDS: ReadonlySet<string> = new Set(["on", "true", "yes", "1"]);
+const OFF_WORDS: ReadonlySet<string> = new Set(["off", "false", "no", "0"]);
+
+/** An on/off setting: shows it without an argument, sets it with one. */
+function onOff(
+  word: string,
+  argument: string,
+  label: string,
+  current: boolean,
+  set: (on: boolean) => void,
+): MetaResult {
+  const value = argument.toLowerCase();
+  if (value === "") return { kind: "reply", text: `${label}: ${current ? "on" : "off"}` };
+  if (!ON_WORDS.has(value) && !OFF_WORDS.has(value)) {
+    return { kind: "error", text: `${word}: expected on or off` };
+  }
+  set(ON_WORDS.has(value));
+  return { kind: "set", text: `${label}: ${ON_WORDS.has(value) ? "on" : "off"}` };
+}
+
+/** A whole-number setting ≥ 0: shows it without an argument, sets it with one. */
+function wholeNumber(
+  word: string,
+  argument: string,
+  label: string,
+  current: number,
+  zero: string,
+  set: (value: number) => void,
+): MetaResult {
+  if (argument === "") return { kind: "reply", text: `${label}: ${current}` };
+  if (!/^\d+$/.test(argument) || !Number.isSafeInteger(Number(argument))) {
+    return { kind: "error", text: `${word}: expected a whole number ≥ 0 (${zero})` };
+  }
+  set(Number(argument));
+  return { kind: "set", text: `${label}: ${Number(argument)}` };
+}
+
+/** `.nullvalue TEXT` (quote TEXT for spaces or an empty text); alone, shows it. */
+function nullValue(word: string, argument: string, settings: OutputSettings): MetaResult {
+  if (argument === "") {
+    const current = settings.nullValue;
+    return {
+      kind: "reply",
+      text: current === undefined
+        ? "nullvalue: NULL (in csv and tsv an empty field)"
+        : `nullvalue: ${JSON.stringify(current)}`,
+    };
+  }
+  let words: string[];
+  try {
+    words = commandWords(word, argument);
+  } catch (error) {
+    return { kind: "error", text: describeError(error) };
+  }
+  if (words.length !== 1) {
+    return { kind: "error", text: `${word}: expected one text; quote it when it holds spaces` };
+  }
+  settings.nullValue = words[0]!;
+  return { kind: "set", text: `nullvalue: ${JSON.stringify(words[0])}` };
+}
+
+function engineCommand(
+  word: string,
+  argument: string,
+  engine: { strategy: RoutingStrategy } | undefined,
+): MetaResult {
+  if (engine === undefined) return { kind: "error", text: `${word}: no engine in this session` };
+  if (argument === "") return { kind: "reply", text: `engine: ${engineName(engine.strategy)}` };
+  const strategy = strategyFromName(argument);
+  if (strategy === undefined) {
+    return {
+      kind: "error",
+      text: `${word} ${argument}: unknown engine; choose one of hybrid, duckdb, sqlite`,
+    };
+  }
+  engine.strategy = strategy;
+  return { kind: "set", text: `engine: ${engineName(strategy)}` };
 }
