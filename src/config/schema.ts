@@ -151,6 +151,14 @@ export const KEYS: readonly KeySpec[] = [
     defaultValue: false,
     description: "print elapsed time after each statement",
   },
+  {
+    key: "repl.pager",
+    type: "enum",
+    defaultValue: "auto",
+    values: ["auto", "on", "off"],
+    description:
+      "REPL results through $PAGER (default less -RFXS): auto when taller than the screen, on, off",
+  },
 ];
 
 /** The spec of `key`, or undefined. */
