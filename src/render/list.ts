@@ -3,34 +3,27 @@
  * row, fields separated by `|` and written as they are — no quoting, NULL as `NULL` — so the
  * output reads well and pipes into `cut -d'|'`, but is not a CSV (use `csv` to round-trip
  * values holding `|` or line breaks). Streams: one chunk at a time, never truncated. The REPL's
- * `.headers off` and `.nullvalue TEXT` ({@link ListOptions}) drop the header and change NULL's text.
+ * `.headers off` and `.nullvalue TEXT` drop the header and change NULL's text.
  *
  * @module
  */
 import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
+import type { DelimitedOptions } from "./delimited.ts";
 import { NULL_TEXT, writeRowTexts } from "./text_layout.ts";
 import type { RenderSummary } from "./values.ts";
 
 /** Field separator of the `list` format, as DuckDB's default `.separator`. */
 export const LIST_SEPARATOR = "|";
 
-/** How the list is written. */
-export interface ListOptions {
-  /** Write the header line of column names (default true). */
-  readonly headers?: boolean | undefined;
-  /** Text for SQL NULL; default `NULL`. */
-  readonly nullValue?: string | undefined;
-}
-
 /**
  * Writes the header (unless `options.headers` is false) and every row of `result`,
- * `|`-separated; returns the row count.
+ * `|`-separated, NULL as `options.nullValue` (default `NULL`); returns the row count.
  */
 export async function renderList(
   result: RowsResult,
   sink: TextSink,
-  options: ListOptions = {},
+  options: DelimitedOptions = {},
 ): Promise<RenderSummary> {
   if (options.headers !== false) {
     await sink.write(result.columns.map((column) => column.name).join(LIST_SEPARATOR) + "\n");
