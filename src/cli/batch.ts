@@ -22,7 +22,9 @@ const MAX_READ_DEPTH = 16;
 
 /** Where a script came from, for error messages: a file name, `-c`, or `stdin`. */
 export interface ScriptSource {
+  /** The name errors give it: a file name, `-c`, `-c[2]`, `stdin`. */
   readonly name: string;
+  /** The script's text. */
   readonly text: string;
 }
 

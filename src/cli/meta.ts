@@ -126,6 +126,10 @@ export function runMetaCommand(
   settings: OutputSettings,
   engine?: { strategy: RoutingStrategy },
 ): MetaOutcome | null;
+/**
+ * Runs `line` as a meta-command with the session's `context` (any command, also `.tables`,
+ * `.read`, `.last`); resolves to what it did, or `null` when `line` is not a meta-command.
+ */
 export function runMetaCommand(
   line: string,
   settings: OutputSettings,

@@ -29,6 +29,7 @@ function isExplainResult(result: RowsResult): boolean {
 
 /** Mutable output settings of a CLI session (the dot-commands change them). */
 export interface OutputSettings {
+  /** The output format (`.mode`, `:format`, `--format`). */
   format: OutputFormat;
   /** Rows a table shows at most (0 = all). */
   maxRows: number;
@@ -73,8 +74,11 @@ export interface PrinterOptions {
 
 /** The width, height and colour a chart may use (see `src/render/chart.ts`). */
 export interface ChartSpace {
+  /** Characters a chart's line may take. */
   readonly width: number;
+  /** Lines of the screen (the chart takes one less). */
   readonly height: number;
+  /** Whether ANSI colour is allowed. */
   readonly color: boolean;
 }
 

@@ -40,6 +40,8 @@ import {
  */
 export class AmbiguousStatementError extends SqlTextError {
   /**
+   * A statement that reads differently on its own, at the token where the readings part.
+   *
    * @param offset offset (UTF-16 code units) of the first token read differently
    * @param line 1-based line of that token
    */
