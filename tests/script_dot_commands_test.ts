@@ -284,3 +284,27 @@ Deno.test(".maxwidth fits a table to N characters; .maxrows cuts its rows", asyn
   ok(lines.every((line) => [...line].length <= 30), run.stdout);
   match(run.stdout, /5 rows \(2 shown\)/);
 });
+
+Deno.test("under --sandbox, .read and .output keep to the directories it allows", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "noctra-outside-" });
+  const work = await Deno.makeTempDir({ prefix: "noctra-work-" });
+  await Deno.writeTextFile(`${outside}/secret.sql`, "SELECT 'secret' AS s;\n");
+  await Deno.writeTextFile(`${work}/ok.sql`, "SELECT 'ok' AS s;\n");
+  const read = await runNoctra(["--sandbox", "--format", "csv"], {
+    cwd: work,
+    stdin: `.read ok.sql\n.read ${outside}/secret.sql\n`,
+  });
+  strictEqual(read.code, 1);
+  strictEqual(read.stdout, "s\nok\n");
+  match(
+    read.stderr,
+    /^noctra: error: stdin:2: \.read \S+secret\.sql: permission denied: \S+ is outside the directories Noctra may read/,
+  );
+  const write = await runNoctra(["--sandbox"], {
+    cwd: work,
+    stdin: `.output ${outside}/out.csv\nSELECT 1;\n`,
+  });
+  strictEqual(write.code, 1);
+  match(write.stderr, /^noctra: error: stdin:1: \.output \S+out\.csv: permission denied/);
+  deepStrictEqual([...Deno.readDirSync(outside)].map((entry) => entry.name), ["secret.sql"]);
+});

@@ -11,6 +11,7 @@ import type { Noctra } from "../noctra.ts";
 import { type ScriptPart, splitScript } from "../rql/splitter.ts";
 import { SqlTextError } from "../rql/lexer.ts";
 import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf, NoctraError } from "../errors.ts";
+import { checkRead } from "../sandbox/policy.ts";
 import { printError, type ResultPrinter } from "./output.ts";
 import { type MetaContext, type MetaResult, runMetaCommand } from "./meta.ts";
 
@@ -154,10 +155,11 @@ export class BatchRunner {
 
   /**
    * Runs the script file at `path` (`.read FILE`) with this runner: its `.quit` ends that file
-   * only. Returns its exit code; throws {@link NoctraError} when it cannot be read or `.read`
-   * nests too deep.
+   * only. Returns its exit code; throws {@link NoctraError} when the sandbox forbids reading it,
+   * it cannot be read or `.read` nests too deep.
    */
   async runFile(path: string): Promise<number> {
+    checkRead(this.#noctra.engine.sandbox, path, `.read ${path}`);
     if (this.#depth >= MAX_READ_DEPTH) {
       throw new NoctraError(
         `${path}: .read nests more than ${MAX_READ_DEPTH} files deep (does a file read itself?)`,
