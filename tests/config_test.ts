@@ -64,6 +64,7 @@ const DEFAULTS: readonly [string, string][] = [
   ["repl.max_rows", "40"],
   ["repl.history_size", "1000"],
   ["repl.timer", "false"],
+  ["repl.pager", "auto"],
 ];
 
 /**

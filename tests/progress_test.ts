@@ -67,3 +67,42 @@ Deno.test("the line: a bar with a percentage, rows and time without one, within 
   strictEqual(progressLine({}, 2000, 80), "2.0 s");
   strictEqual(progressLine({ percentage: 100 }, 0, 30).length <= 29, true);
 });
+
+Deno.test("a long statement on a terminal shows the bar on stderr and erases it before the result", async () => {
+  const command = `"${Deno.execPath()}" run -A main.ts --no-restore --format csv -c ` +
+    `'SELECT count(*) AS n FROM range(400000000) t(i) WHERE i % 7 = 3'`;
+  const run = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    cwd: new URL("..", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const screen = new TextDecoder().decode(run.stdout);
+  strictEqual(run.code, 0, screen);
+  const bar = /\r(\[[█░]+\] +\d+%  )?([\d,]+ rows  )?\d+\.\d s\x1b\[K/;
+  strictEqual(bar.test(screen), true, JSON.stringify(screen.slice(0, 200)));
+  const result = screen.indexOf("n\r\n57142857");
+  strictEqual(result > 0, true, JSON.stringify(screen));
+  strictEqual(screen.slice(0, result).endsWith("\r\x1b[K"), true, "erased just before the result");
+  strictEqual(bar.test(screen.slice(result)), false, "never drawn over the result");
+});
+
+Deno.test("no bar when stderr is a pipe, however long the statement", async () => {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "main.ts",
+      "--no-restore",
+      "--format",
+      "csv",
+      "-c",
+      "SELECT count(*) AS n FROM range(400000000) t(i) WHERE i % 7 = 3",
+    ],
+    cwd: new URL("..", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  strictEqual(new TextDecoder().decode(run.stdout), "n\n57142857\n");
+  strictEqual(new TextDecoder().decode(run.stderr), "");
+});

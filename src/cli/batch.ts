@@ -14,6 +14,7 @@ import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf, NoctraError } from ".
 import { checkRead } from "../sandbox/policy.ts";
 import { printError, type ResultPrinter } from "./output.ts";
 import { type MetaContext, type MetaResult, runMetaCommand } from "./meta.ts";
+import { startProgress } from "./progress.ts";
 
 /** Names of the sink's errors (`OutputClosedError`, `OutputWriteError` in render/sink.ts). */
 const OUTPUT_ERRORS: ReadonlySet<string> = new Set(["OutputClosedError", "OutputWriteError"]);
@@ -196,8 +197,14 @@ export class BatchRunner {
     const printer = this.#printer;
     const started = performance.now();
     this.#noctra.engine.copyOutput = printer.mayCopy();
-    const result = await this.#noctra.execute(text);
-    await printer.print(result, false);
+    // On a terminal, a statement that runs longer than 0.5 s shows a progress bar on stderr.
+    const progress = startProgress(() => this.#noctra.progress());
+    try {
+      const result = await this.#noctra.execute(text);
+      await printer.print(result, false, () => progress.stop());
+    } finally {
+      progress.stop();
+    }
     if (printer.settings.timer) {
       printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
     }

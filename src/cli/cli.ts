@@ -108,6 +108,8 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
       sandboxLayer: prepared.layer,
       ...(prepared.tempDirectory === undefined ? {} : { tempDirectory: prepared.tempDirectory }),
       registryPath: options.noRestore ? false : (AttachmentRegistry.defaultPath() ?? false),
+      // Progress is tracked only where a bar can be shown (src/cli/progress.ts).
+      progress: Deno.stderr.isTerminal(),
     });
   } catch (error) {
     output.abandon();

@@ -108,6 +108,8 @@ export class ResultPrinter {
   keepLast: boolean;
   /** Called just before the pager starts (the REPL stops reading the terminal). */
   onPagerStart: (() => void) | undefined;
+  /** What `print` calls before its first output (set for the duration of one `print`). */
+  #beforeOutput: (() => void) | undefined;
   /** Called once the pager has exited (the REPL reads the terminal again). */
   onPagerExit: (() => void) | undefined;
 
@@ -159,7 +161,21 @@ export class ResultPrinter {
    * Renders rows to the output, or writes a message result to stderr when `showMessages`.
    * Returns the number of rows rendered (0 for messages). Ends a `.once` redirection.
    */
-  async print(result: StatementResult, showMessages: boolean): Promise<number> {
+  async print(
+    result: StatementResult,
+    showMessages: boolean,
+    beforeOutput?: () => void,
+  ): Promise<number> {
+    this.#beforeOutput = beforeOutput;
+    try {
+      return await this.#print(result, showMessages);
+    } finally {
+      this.#beforeOutput = undefined;
+      this.#sink.beforeFirstWrite = undefined;
+    }
+  }
+
+  async #print(result: StatementResult, showMessages: boolean): Promise<number> {
     return await this.#once(async () => {
       if (result.kind === "message") {
         if ((showMessages || result.report) && result.message !== "") this.message(result.message);
@@ -273,17 +289,33 @@ export class ResultPrinter {
     }
     const mode = this.#settings.pager ?? "auto";
     const size = this.#interactive && this.#terminal && mode !== "off" ? consoleSize() : undefined;
+    const beforeOutput = this.#beforeOutput;
     if (size !== undefined) {
       await this.#sink.flush();
+      let started = false;
+      const start = () => {
+        if (!started) beforeOutput?.();
+        started = true;
+      };
       const paged = await withPager({
         mode,
         terminalRows: size.rows,
         terminalColumns: size.columns,
-        onPagerStart: this.onPagerStart,
+        stdout: {
+          write: (bytes) => {
+            start();
+            return Deno.stdout.write(bytes);
+          },
+        },
+        onPagerStart: () => {
+          start();
+          this.onPagerStart?.();
+        },
         onPagerExit: this.onPagerExit,
       }, (sink) => render(sink, true));
       return paged.value;
     }
+    this.#sink.beforeFirstWrite = beforeOutput;
     const value = await render(this.#sink, this.#terminal);
     await this.#sink.flush();
     return value;

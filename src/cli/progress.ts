@@ -93,6 +93,7 @@ export function startProgress(
       clearTimeout(delay);
       if (interval !== undefined) clearInterval(interval);
       if (drawn) terminal.writeSync(encoder.encode("\r\x1b[K"));
+      drawn = false;
     },
   };
 }

@@ -18,8 +18,9 @@ import type { Noctra } from "../noctra.ts";
 import { endsWithCompleteStatement, splitStatements } from "../rql/splitter.ts";
 import { describeError } from "../errors.ts";
 import type { ResultPrinter } from "./output.ts";
-import { mayCopyOutput } from "../render/renderer.ts";
 import { runMetaCommand } from "./meta.ts";
+import { BatchRunner } from "./batch.ts";
+import { startProgress } from "./progress.ts";
 import type { Completion } from "./line_editor/completion_list.ts";
 import type { StyledSpan } from "./line_editor/render.ts";
 
@@ -116,6 +117,10 @@ export async function runRepl(
     plain,
   });
 
+  const context = new BatchRunner(noctra, printer, { continueOnError: false }).context;
+  // The pager (less) owns the terminal while it runs: the editor stops reading keys.
+  printer.onPagerStart = () => editor.lendTerminal(true);
+  printer.onPagerExit = () => editor.lendTerminal(false);
   printer.message(`Noctra — SQL over files. Type help for help, Ctrl-D to quit.`);
   editor.open();
   try {
@@ -126,13 +131,16 @@ export async function runRepl(
       const text = await reading;
       if (text === null) break;
       if (text.trim() === "") continue;
-      if (!text.includes("\n")) {
-        const outcome = runMetaCommand(text, printer.settings, noctra.engine);
+      if (!text.includes("\n") && isMetaCommandLine(text)) {
+        await assist.idle();
+        const outcome = await editor.whileRunning(
+          () => runMetaCommand(text, printer.settings, noctra.engine, context),
+          () => noctra.interrupt(),
+        );
         if (outcome?.kind === "quit") break;
-        if (outcome?.kind === "reply") {
-          printer.message(outcome.text);
-          continue;
-        }
+        if (outcome?.kind === "reply" || outcome?.kind === "set") printer.message(outcome.text);
+        if (outcome?.kind === "error") printer.message(`error: ${outcome.text}`);
+        if (outcome !== null) continue;
       }
       await assist.idle();
       await editor.whileRunning(
@@ -219,16 +227,20 @@ async function runInteractive(noctra: Noctra, script: string, printer: ResultPri
   }
   for (const statement of statements) {
     const started = performance.now();
+    const progress = startProgress(() => noctra.progress());
     try {
-      noctra.engine.copyOutput = mayCopyOutput(printer.settings.format);
+      noctra.engine.copyOutput = printer.mayCopy();
       const result = await noctra.execute(statement.text);
-      await printer.print(result, true);
+      await printer.print(result, true, () => progress.stop());
       if (printer.settings.timer) {
         printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
       }
     } catch (error) {
+      progress.stop();
       printer.message(`error: ${describeError(error)}`);
       return;
+    } finally {
+      progress.stop();
     }
   }
 }

@@ -51,6 +51,11 @@ export class TextSink {
   readonly #name: string;
   readonly #encoder = new TextEncoder();
   #parts: string[] = [];
+  /**
+   * Called once, just before the first bytes reach the writer, then cleared: the REPL stops its
+   * progress bar there so the result starts on a clean line.
+   */
+  beforeFirstWrite: (() => void) | undefined;
   #buffered = 0;
 
   /**
@@ -91,6 +96,11 @@ export class TextSink {
   }
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
+    const before = this.beforeFirstWrite;
+    if (before !== undefined) {
+      this.beforeFirstWrite = undefined;
+      before();
+    }
     try {
       let offset = 0;
       while (offset < bytes.length) offset += await this.#writer.write(bytes.subarray(offset));

@@ -146,6 +146,15 @@ export class LineEditor {
     if (this.#reading) this.#render();
   }
 
+  /**
+   * Lends the terminal to another program (the pager) and takes it back: input read meanwhile
+   * is dropped and raw mode is off while `lent` is true.
+   */
+  lendTerminal(lent: boolean): void {
+    this.#input.paused = lent;
+    this.#options.io.setRaw(!lent);
+  }
+
   /** Restores the terminal (raw mode off, bracketed paste off). Safe to call twice. */
   close(): void {
     this.#stopResize();

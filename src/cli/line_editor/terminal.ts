@@ -102,6 +102,7 @@ export class InputQueue {
   #ended = false;
   #started = false;
   #interrupt: (() => void) | null = null;
+  #paused = false;
   #escapeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A queue over `io` (nothing is read before {@link start}). */
@@ -130,6 +131,15 @@ export class InputQueue {
     return this.#events.shift()!;
   }
 
+  /**
+   * While paused (another program, such as the pager, owns the terminal), what is read is
+   * dropped. A read already waiting when the pause starts cannot be withdrawn (Deno has no way
+   * to cancel it): the first key typed in the other program may be lost.
+   */
+  set paused(paused: boolean) {
+    this.#paused = paused;
+  }
+
   /** While `handler` is set, Ctrl-C calls it and drops the queued events. */
   onInterrupt(handler: (() => void) | null): void {
     this.#interrupt = handler;
@@ -144,6 +154,7 @@ export class InputQueue {
         text = null;
       }
       clearTimeout(this.#escapeTimer);
+      if (text !== null && this.#paused) continue;
       if (text === null) {
         this.#push(this.#decoder.flush());
         this.#ended = true;

@@ -452,14 +452,17 @@ export class DuckDBSource {
   /**
    * DuckDB's progress of the running statement (`connection.progress`, tracked once
    * {@link enableProgress} ran): `percentage` 0–100, undefined when no operator of the plan can
-   * estimate it (DuckDB reports −1), and the rows processed so far.
+   * estimate it (DuckDB reports −1, or 0 with no rows processed), and the rows processed so far.
    */
   queryProgress(): { percentage?: number; rows?: number } {
     if (this.#closed) return {};
     const progress = this.#connection.progress;
     const rows = Number(progress.rows_processed);
     return {
-      ...(progress.percentage >= 0 ? { percentage: progress.percentage } : {}),
+      // A plan that cannot estimate reports −1, or 0 with nothing processed (a range scan).
+      ...(progress.percentage > 0 || (progress.percentage === 0 && rows > 0)
+        ? { percentage: progress.percentage }
+        : {}),
       ...(rows > 0 ? { rows } : {}),
     };
   }
