@@ -14,14 +14,14 @@
 import { ensureBenchData } from "./fetch_data.ts";
 import {
   BENCHMARKS_DOC,
-  DUCKDB_CLI,
+  duckdbCliRunSpec,
   measureSides,
   median,
   movedFigures,
+  noctraRunSpec,
   parseBenchFlags,
   peakRssText,
   previousTableRows,
-  REPO_ROOT as ROOT,
   requireDuckdbCli,
   type RunSpec,
   textTable,
@@ -100,19 +100,8 @@ const scenarios: Scenario[] = [
   },
 ].filter((scenario) => only.size === 0 || only.has(scenario.name));
 
-const noctraSpec = (args: string[]): RunSpec => ({
-  command: Deno.execPath(),
-  args: ["run", "-A", `${ROOT}main.ts`, "--no-restore", ...args],
-  cwd: ROOT,
-  stdout: "count",
-  env: { XDG_STATE_HOME: state, NO_COLOR: "1" },
-});
-const cliSpec = (args: string[]): RunSpec => ({
-  command: DUCKDB_CLI,
-  args,
-  cwd: ROOT,
-  stdout: "count",
-});
+const noctraSpec = (args: string[]): RunSpec => noctraRunSpec(args, state);
+const cliSpec = duckdbCliRunSpec;
 
 const rows: string[][] = [];
 for (const scenario of scenarios) {

@@ -25,11 +25,12 @@ import { ensureTool } from "./fetch_tools.ts";
 import {
   BENCHMARKS_DOC,
   cpuSnapshot,
-  DUCKDB_CLI,
+  duckdbCliRunSpec,
   type MeasuredSide,
   measureSides,
   median,
   movedFigures,
+  noctraRunSpec,
   parseBenchFlags,
   peakRssText,
   previousTableRows,
@@ -58,19 +59,8 @@ const groupBy = (source: string) =>
   `SELECT origin, count(*) AS n, avg(delay) AS d FROM '${source}' GROUP BY origin ORDER BY n DESC`;
 const relative = (path: string) => path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
 
-const noctra = (args: string[]): RunSpec => ({
-  command: Deno.execPath(),
-  args: ["run", "-A", `${ROOT}main.ts`, "--no-restore", ...args],
-  cwd: ROOT,
-  stdout: "count",
-  env: { XDG_STATE_HOME: state, NO_COLOR: "1" },
-});
-const duckdbCli = (args: string[]): RunSpec => ({
-  command: DUCKDB_CLI,
-  args,
-  cwd: ROOT,
-  stdout: "count",
-});
+const noctra = (args: string[]): RunSpec => noctraRunSpec(args, state);
+const duckdbCli = duckdbCliRunSpec;
 
 const before = await cpuSnapshot();
 const started = performance.now();

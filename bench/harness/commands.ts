@@ -7,6 +7,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import type { RunSpec } from "./measure.ts";
 
 /** The `sqlite3` command-line shell, defined beside the SQLite baselines that run it. */
 export { SQLITE3 } from "../raw_sqlite.ts";
@@ -102,4 +103,23 @@ export async function withFreshProfile<T>(
   } finally {
     await Deno.remove(home, { recursive: true });
   }
+}
+
+/**
+ * A fresh Noctra process for one run: `deno run -A main.ts --no-restore …args` from the project
+ * root, with its state in `stateDir` and no colour, stdout counted.
+ */
+export function noctraRunSpec(args: readonly string[], stateDir: string): RunSpec {
+  return {
+    command: DENO,
+    args: ["run", "-A", `${REPO_ROOT}main.ts`, "--no-restore", ...args],
+    cwd: REPO_ROOT,
+    stdout: "count",
+    env: { XDG_STATE_HOME: stateDir, NO_COLOR: "1" },
+  };
+}
+
+/** A DuckDB CLI process for one run, from the project root, stdout counted. */
+export function duckdbCliRunSpec(args: readonly string[]): RunSpec {
+  return { command: DUCKDB_CLI, args: [...args], cwd: REPO_ROOT, stdout: "count" };
 }

@@ -15,7 +15,7 @@ import {
   ResultReturnType,
   StatementType,
 } from "../duckdb_api.ts";
-import type { ColumnInfo, ColumnKind, RowsResult } from "../result.ts";
+import type { ColumnInfo, ColumnKind, MessageResult, RowsResult } from "../result.ts";
 
 /**
  * Named parameter values (name without `$`) and their DuckDB types, bound to a statement.
@@ -40,6 +40,32 @@ export function bindParameters(
       parameters.types as Record<string, DuckDBType>,
     );
   }
+}
+
+/** Statement types whose result is rows to show (everything else reports a message). */
+const ROW_STATEMENT_TYPES: ReadonlySet<StatementType> = new Set([
+  StatementType.SELECT,
+  StatementType.EXPLAIN,
+  StatementType.PRAGMA,
+  StatementType.CALL,
+  StatementType.RELATION,
+  StatementType.EXECUTE,
+]);
+
+/**
+ * A started result as Noctra's result: rows to stream for statements that return rows (SELECT,
+ * EXPLAIN, PRAGMA, …), else the statement is drained so it completes and reports the rows it
+ * changed (DDL and SET report none worth showing). Throws DuckDB's error of a failed statement.
+ */
+export async function rowsOrMessage(
+  result: DuckDBResult,
+  failure: StreamFailure,
+): Promise<RowsResult | MessageResult> {
+  if (ROW_STATEMENT_TYPES.has(result.statementType)) return streamingRows(result, failure);
+  const changed = await finishChangeResult(result, failure);
+  return changed === undefined
+    ? { kind: "message", message: "" }
+    : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
 }
 
 /** Builds the error of a stream that DuckDB ended early, given the rows delivered before. */

@@ -29,9 +29,9 @@ import { uniqueNames } from "../../render/values.ts";
 import { NoctraError } from "../../errors.ts";
 import {
   bindParameters,
-  finishChangeResult,
   kindOf,
   type Parameters,
+  rowsOrMessage,
   streamingRows,
 } from "./duckdb_results.ts";
 
@@ -51,16 +51,6 @@ export interface DuckDBSourceOptions {
   /** Prepared statements kept for reuse, keyed by SQL text (0 = none). */
   readonly statementCacheCapacity?: number;
 }
-
-/** Statement types whose result is rows to show (everything else reports a message). */
-const ROW_STATEMENT_TYPES: ReadonlySet<StatementType> = new Set([
-  StatementType.SELECT,
-  StatementType.EXPLAIN,
-  StatementType.PRAGMA,
-  StatementType.CALL,
-  StatementType.RELATION,
-  StatementType.EXECUTE,
-]);
 
 /** Embedded DuckDB: runs SQL over files and in-memory relations, streaming results in chunks. */
 export class DuckDBSource {
@@ -183,14 +173,7 @@ export class DuckDBSource {
         prepared.destroySync();
       }
     }
-    if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
-      // Drain so the statement completes; DDL and SET report no rows worth showing.
-      const changed = await finishChangeResult(result, failure);
-      return changed === undefined
-        ? { kind: "message", message: "" }
-        : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
-    }
-    return streamingRows(result, failure);
+    return await rowsOrMessage(result, failure);
   }
 
   async #lazyQuery(
@@ -204,14 +187,7 @@ export class DuckDBSource {
     const failure = (rows: number) => this.#streamFailure(sql, parameters, rows, generation);
     if (prepared.statementType !== StatementType.SELECT) {
       // Not a query after all (the caller guessed from the first word): it runs now.
-      const result = await prepared.stream();
-      if (!ROW_STATEMENT_TYPES.has(result.statementType)) {
-        const changed = await finishChangeResult(result, failure);
-        return changed === undefined
-          ? { kind: "message", message: "" }
-          : { kind: "message", message: `${changed} rows changed`, rowsChanged: changed };
-      }
-      return streamingRows(result, failure);
+      return await rowsOrMessage(await prepared.stream(), failure);
     }
     const types = [];
     for (let index = 0; index < prepared.columnCount; index++) {
