@@ -84,6 +84,7 @@ export {
   renderResult,
   type RenderSummary,
   type TableOptions,
+  type TextOptions,
 } from "./src/render/renderer.ts";
 export { type ByteWriter, OutputClosedError, StringSink, TextSink } from "./src/render/sink.ts";
 export { type SplitStatement, splitStatements } from "./src/rql/splitter.ts";

@@ -79,7 +79,8 @@ Deno.test("a long statement on a terminal shows the bar on stderr and erases it 
   }).output();
   const screen = new TextDecoder().decode(run.stdout);
   strictEqual(run.code, 0, screen);
-  const bar = /\r(\[[█░]+\] +\d+%  )?([\d,]+ rows  )?\d+\.\d s\x1b\[K/;
+  // A redraw: carriage return, the bar or rows (when known), the time, erase to the line's end.
+  const bar = new RegExp("\r(\\[[█░]+\\] +\\d+% {2})?([\\d,]+ rows {2})?\\d+\\.\\d s\u001b\\[K");
   strictEqual(bar.test(screen), true, JSON.stringify(screen.slice(0, 200)));
   const result = screen.indexOf("n\r\n57142857");
   strictEqual(result > 0, true, JSON.stringify(screen));
