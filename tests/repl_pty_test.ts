@@ -44,6 +44,8 @@ interface ReplOptions {
   readonly stateHome?: string;
   /** Colours allowed (`NO_COLOR` unset) or not (`NO_COLOR=1`). Default false. */
   readonly color?: boolean;
+  /** More environment variables for the REPL, e.g. `EDITOR`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A REPL in its own tmux server (socket), 80 columns by 24 rows. */
@@ -66,6 +68,7 @@ class TmuxRepl {
       options.color ? "-u NO_COLOR" : "NO_COLOR=1",
       `XDG_STATE_HOME=${shellQuote(stateHome)}`,
       `XDG_CONFIG_HOME=${shellQuote(configHome)}`,
+      ...Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${shellQuote(value)}`),
     ].join(" ");
     // After the REPL ends the pane stays, showing its exit code.
     const command = `env ${environment} ${shellQuote(Deno.execPath())} run -A main.ts ` +
@@ -431,4 +434,34 @@ Deno.test("REPL on a terminal: Ctrl-C cancels a running query, the REPL goes on"
       "noctra>",
     ]);
   });
+});
+
+Deno.test("REPL on a terminal: .edit opens the last statement in $EDITOR and brings it back", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "noctra-pty-edit-" });
+  const editor = `${dir}/editor.sh`;
+  // The "editor" records what it was given and writes a new statement in its place.
+  await Deno.writeTextFile(
+    editor,
+    `#!/bin/sh\ncp "$1" "${dir}/given.sql"\nprintf 'SELECT 42 AS edited;\\n' > "$1"\n`,
+  );
+  await Deno.chmod(editor, 0o755);
+  try {
+    await withRepl({ env: { EDITOR: editor, VISUAL: "" } }, async (repl) => {
+      const first = await repl.submit("SELECT 1 AS first;");
+      await repl.type(".edit");
+      await repl.press("Enter");
+      await repl.waitForLines([...first, "noctra> .edit", "noctra> SELECT 42 AS edited;"]);
+      strictEqual(await Deno.readTextFile(`${dir}/given.sql`), "SELECT 1 AS first;\n");
+      await repl.press("Enter");
+      await repl.waitForLines([
+        ...first,
+        "noctra> .edit",
+        "noctra> SELECT 42 AS edited;",
+        ...oneCell("edited", "integer", "42", true),
+        "noctra>",
+      ]);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -65,6 +65,7 @@ Meta-commands (also as DuckDB's dot-commands):
   .databases, .sources          file views and attachments (SHOW SOURCES)
   .read FILE                    run the statements and dot-commands of FILE
   .output [FILE], .once FILE    results to FILE until .output / for the next one only
+  .edit                         the last statement in $VISUAL/$EDITOR, back as the input (REPL)
   :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements
 In scripts (-f, stdin, .read) the '.' forms work too, each on a line of its own.`;
 

@@ -16,7 +16,7 @@
 import { noctraPath } from "../session/xdg.ts";
 import type { Noctra } from "../noctra.ts";
 import { endsWithCompleteStatement, splitStatements } from "../rql/splitter.ts";
-import { describeError } from "../errors.ts";
+import { describeError, NoctraError } from "../errors.ts";
 import type { ResultPrinter } from "./output.ts";
 import { runMetaCommand } from "./meta.ts";
 import { BatchRunner } from "./batch.ts";
@@ -123,14 +123,26 @@ export async function runRepl(
   printer.onPagerExit = () => editor.lendTerminal(false);
   printer.message(`Noctra — SQL over files. Type help for help, Ctrl-D to quit.`);
   editor.open();
+  let initial = "";
   try {
     for (;;) {
       if (!editor.hasPendingInput) save();
-      const reading = editor.read();
+      const reading = editor.read(initial);
+      initial = "";
       if (colour) assist.loadKeywords(() => editor.redraw());
       const text = await reading;
       if (text === null) break;
       if (text.trim() === "") continue;
+      if (/^\s*\.edit\s*;?\s*$/i.test(text)) {
+        // DuckDB's .edit: the last statement in $VISUAL/$EDITOR, back as the next input.
+        const last = [...history.entries].reverse().find((entry) => !/^\s*\.edit\b/i.test(entry));
+        try {
+          initial = await editInEditor(last ?? "", (lent) => editor.lendTerminal(lent));
+        } catch (error) {
+          printer.message(`error: ${describeError(error)}`);
+        }
+        continue;
+      }
       if (!text.includes("\n") && isMetaCommandLine(text)) {
         await assist.idle();
         const outcome = await editor.whileRunning(
@@ -153,6 +165,38 @@ export async function runRepl(
     editor.close();
   }
   await printer.flush();
+}
+
+/**
+ * Opens `text` in the user's editor (`$VISUAL`, else `$EDITOR`, else `vi`; run through `sh -c` so
+ * `code --wait` works, directly on Windows) on a temporary `.sql` file, with the terminal lent to
+ * it, and returns the file's text without its final line break. Throws {@link NoctraError} when
+ * the editor cannot start or exits with a failure (the text is then not used).
+ */
+async function editInEditor(text: string, lend: (lent: boolean) => void): Promise<string> {
+  const file = await Deno.makeTempFile({ prefix: "noctra-edit-", suffix: ".sql" });
+  try {
+    await Deno.writeTextFile(file, text === "" || text.endsWith("\n") ? text : `${text}\n`);
+    const editor = Deno.env.get("VISUAL") || Deno.env.get("EDITOR") || "vi";
+    const command = Deno.build.os === "windows"
+      ? new Deno.Command(editor, { args: [file] })
+      : new Deno.Command("sh", { args: ["-c", `${editor} "$1"`, "sh", file] });
+    lend(true);
+    let status: Deno.CommandStatus;
+    try {
+      status = await command.spawn().status;
+    } catch (error) {
+      throw new NoctraError(`.edit: ${editor} could not start (${describeError(error)})`);
+    } finally {
+      lend(false);
+    }
+    if (!status.success) {
+      throw new NoctraError(`.edit: ${editor} exited with ${status.code}; the input is unchanged`);
+    }
+    return (await Deno.readTextFile(file)).replace(/\r?\n$/, "");
+  } finally {
+    await Deno.remove(file).catch(() => {});
+  }
 }
 
 /**

@@ -166,9 +166,10 @@ export class LineEditor {
   /**
    * Edits one statement and returns its text when submitted (Enter on complete text), or null
    * for Ctrl-D on empty input or the end of input. Ctrl-C clears the input and goes on reading.
+   * `initial` is the text the input starts with (`.edit` puts the edited statement there).
    */
-  async read(): Promise<string | null> {
-    this.#buffer.set("");
+  async read(initial = ""): Promise<string | null> {
+    this.#buffer.set(initial);
     this.#historyIndex = this.#options.history.entries.length;
     this.#draft = "";
     this.#search = null;
