@@ -46,6 +46,8 @@ interface ReplOptions {
   readonly color?: boolean;
   /** More environment variables for the REPL, e.g. `EDITOR`. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Terminal size in columns and rows; default 80 × 24. */
+  readonly size?: readonly [number, number];
 }
 
 /** A REPL in its own tmux server (socket), 80 columns by 24 rows. */
@@ -78,9 +80,9 @@ class TmuxRepl {
       "new-session",
       "-d",
       "-x",
-      "80",
+      String(options.size?.[0] ?? 80),
       "-y",
-      "24",
+      String(options.size?.[1] ?? 24),
       "-c",
       ROOT,
       command,
@@ -465,3 +467,26 @@ Deno.test("REPL on a terminal: .edit opens the last statement in $EDITOR and bri
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const [columns, rows] of [[80, 24], [160, 45]] as const) {
+  Deno.test(`REPL on a ${columns}×${rows} terminal: a 30-column table fits, numbers whole`, async () => {
+    await withRepl({ size: [columns, rows] }, async (repl) => {
+      const select = Array.from({ length: 30 }, (_, i) => `1234567 + ${i} AS c${i + 1}`).join(", ");
+      // Two rows: a single row wider than the terminal would print as name = value lines.
+      const lines = await repl.submit(`SELECT ${select} FROM range(2);`);
+      const table = lines.filter((line) => /^[┌│├└]/.test(line));
+      ok(table.length >= 6, lines.join("\n"));
+      for (const line of table) ok([...line].length <= columns, `wider than ${columns}: ${line}`);
+      const header = table[1]!;
+      ok(header.includes(" c1 ") && header.includes(" c30 "), header);
+      const values = table[4]!.split("│").map((cell) => cell.trim()).filter((cell) => cell !== "");
+      // Every number shown is whole (1234567 … 1234596); hidden middle columns show as "…".
+      for (const value of values) {
+        ok(value === "…" || /^12345(6[7-9]|[7-8]\d|9[0-6])$/.test(value), value);
+      }
+      const shown = values.filter((value) => value !== "…").length;
+      if (columns === 80) ok(values.includes("…") && shown < 30, `${shown} shown at 80`);
+      else ok(shown > 8, `${shown} shown at 160`);
+    });
+  });
+}
