@@ -176,31 +176,23 @@ interface Target {
   readonly measure: "wall" | "rss";
   readonly limitValue: number;
 }
+/** A seeds' target of a GROUP BY over `file` (`bytes` in size) under `limitMs`, table output. */
+function groupByTarget(name: string, file: string, bytes: number, limitMs: number): Target {
+  return {
+    name,
+    what: `GROUP BY over ${file} (${(bytes / 1e6).toFixed(1)} MB), table output`,
+    limit: `< ${limitMs} ms`,
+    noctra: ["-c", groupBy(file)],
+    cli: ["-c", groupBy(file)],
+    measure: "wall",
+    limitValue: limitMs,
+  };
+}
 const tenMegabytes = scaled.find((entry) => entry.rows === 300_000)!;
 const oneGigabyte = scaled.find((entry) => entry.rows === 30_000_000)!;
 const targets: Target[] = [
-  {
-    name: "csv_10mb",
-    what: `GROUP BY over ${relative(tenMegabytes.csv)} (${
-      (tenMegabytes.csvBytes / 1e6).toFixed(1)
-    } MB), table output`,
-    limit: "< 200 ms",
-    noctra: ["-c", groupBy(relative(tenMegabytes.csv))],
-    cli: ["-c", groupBy(relative(tenMegabytes.csv))],
-    measure: "wall",
-    limitValue: 200,
-  },
-  {
-    name: "parquet_100mb",
-    what: `GROUP BY over ${relative(largeParquet.path)} (${
-      (largeParquet.bytes / 1e6).toFixed(1)
-    } MB), table output`,
-    limit: "< 300 ms",
-    noctra: ["-c", groupBy(relative(largeParquet.path))],
-    cli: ["-c", groupBy(relative(largeParquet.path))],
-    measure: "wall",
-    limitValue: 300,
-  },
+  groupByTarget("csv_10mb", relative(tenMegabytes.csv), tenMegabytes.csvBytes, 200),
+  groupByTarget("parquet_100mb", relative(largeParquet.path), largeParquet.bytes, 300),
   {
     name: "export_1gb_parquet",
     what: `${relative(oneGigabyte.csv)} (${

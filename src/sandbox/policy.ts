@@ -203,15 +203,23 @@ export function checkRead(policy: SandboxPolicy, rawPath: string, context: strin
   const path = localPathOf(rawPath);
   // Other schemes (s3://, https://) are not files: the network rule and DuckDB govern them.
   if (path === undefined) return;
-  if (!inside(path, policy.read)) {
-    throw new NoctraError(
-      `${context}: permission denied: ${
-        realPathOf(path)
-      } is outside the directories Noctra may read (${
-        policy.read.join(", ") || "none"
-      }); allow it with --allow-read`,
-    );
-  }
+  if (!inside(path, policy.read)) throw outsideError(context, path, policy.read, "read");
+}
+
+/** The refusal of `path`, outside `allowed` (the policy's directories for `access`). */
+function outsideError(
+  context: string,
+  path: string,
+  allowed: readonly string[],
+  access: "read" | "write",
+): NoctraError {
+  return new NoctraError(
+    `${context}: permission denied: ${
+      realPathOf(path)
+    } is outside the directories Noctra may ${access} (${
+      allowed.join(", ") || "none"
+    }); allow it with --allow-${access}`,
+  );
 }
 
 /** Throws {@link NoctraError} when the sandbox forbids writing `path`. */
@@ -230,15 +238,7 @@ export function checkWrite(policy: SandboxPolicy, rawPath: string, context: stri
   } catch (error) {
     if (error instanceof NoctraError) throw error;
   }
-  if (!inside(path, policy.write)) {
-    throw new NoctraError(
-      `${context}: permission denied: ${
-        realPathOf(path)
-      } is outside the directories Noctra may write (${
-        policy.write.join(", ") || "none"
-      }); allow it with --allow-write`,
-    );
-  }
+  if (!inside(path, policy.write)) throw outsideError(context, path, policy.write, "write");
 }
 
 /**
