@@ -2,7 +2,8 @@
  * When DuckDB's own JSON writer (`COPY … (FORMAT json)`, one object per line) writes exactly the
  * bytes Noctra's JSONL renderer would (`src/render/json.ts`, values by `jsonOf`), and the query
  * that makes it do so. DuckDB's writer formats natively in its own threads: 10M rows of three
- * columns take ~1.9 s against ~6.7 s through JavaScript (bench/cli.ts `rows10m_jsonl`).
+ * columns went from 6.7 s through JavaScript to 3.6–3.9 s (bench/cli.ts `rows10m_jsonl`, the
+ * runs before and after, as docs/BENCHMARKS.md notes).
  *
  * Only column types whose encodings were compared byte for byte qualify
  * (`tests/render_test.ts`, "jsonl through DuckDB's writer …"): BOOLEAN, the integers up to 32

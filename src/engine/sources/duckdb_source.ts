@@ -261,7 +261,7 @@ export class DuckDBSource {
     if (parameters === undefined || Object.keys(parameters.values).length === 0) {
       // Without parameters the COPY runs through `duckdb_query`, which binds once: a prepared
       // statement that reads files binds again when it runs (DuckDB re-binds file scans), so
-      // the CSV sniffer would run twice (≈35 ms for flights-300k.csv, bench/scale.ts).
+      // the CSV sniffer would run twice (≈35 ms for flights-300k.csv, bench/floors.ts).
       const runOnce = async (sql: string) => {
         // A query DuckDB prepared on its own is one statement with its brackets, quotes and
         // comments closed, so the COPY around it is one statement too (or a parser error).
