@@ -327,6 +327,10 @@ Deno.test("editor: Tab inserts one candidate, the common prefix of several, then
   io.feed("\t\t", "\x1b[Z", ";\r"); // two Tabs in one read are still Tabs
   strictEqual(await editor.read(), "SELECT * FROM penguins;");
   match(io.output, /\r\npenguins {2}pendulum {2}PENNY\r\n/);
+  // Keys typed ahead arrive in one read: a Tab that ends the read still completes.
+  io.feed("SEL\t");
+  io.feed("1;\r");
+  strictEqual(await editor.read(), "SELECT 1;");
 });
 
 Deno.test("editor on an ANSI terminal: wraps at the width, colours, moves the cursor back", async () => {

@@ -74,17 +74,19 @@ export function isCtrlC(event: InputEvent): boolean {
 }
 
 /**
- * `events` decoded from one read, with each Tab made a tab character when the read also brought
- * other keys: a person's Tab arrives alone (or repeated), so a Tab among other keys is text
- * pasted (or piped) without bracketed paste, and must not trigger completion.
+ * `events` decoded from one read, with each Tab that other keys follow in that read made a tab
+ * character: text pasted (or piped) without bracketed paste arrives in one read, Tabs inside it
+ * are text and must not trigger completion. Tabs that end the read stay Tabs: keys typed ahead
+ * while the REPL was busy (`SEL` then Tab) arrive together too, and that Tab asks to complete.
  */
 export function literalTabs(events: InputEvent[]): InputEvent[] {
-  const isTab = (event: InputEvent) => event.kind === "key" && event.name === "tab";
-  if (events.length < 2 || events.every(isTab)) return events;
-  return events.map((event) =>
-    event.kind === "key" && event.name === "tab" && !event.shift && !event.meta
-      ? key("char", { text: "\t", sequence: "\t" })
-      : event
+  const isTab = (event: InputEvent) =>
+    event.kind === "key" && event.name === "tab" && !event.shift && !event.meta;
+  let trailing = events.length;
+  while (trailing > 0 && isTab(events[trailing - 1]!)) trailing--;
+  if (trailing === 0) return events;
+  return events.map((event, index) =>
+    index < trailing && isTab(event) ? key("char", { text: "\t", sequence: "\t" }) : event
   );
 }
 
