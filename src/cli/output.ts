@@ -43,6 +43,34 @@ export interface OutputSettings {
   nullValue?: string | undefined;
   /** When an interactive session pages a result (`.pager`); absent = `auto`. */
   pager?: PagerMode;
+  /** Between the fields of list (and csv/tsv) output (`.separator COL`); absent = each format's. */
+  columnSeparator?: string;
+  /** After each row of list (and csv/tsv) output (`.separator COL ROW`); absent = `\n`. */
+  rowSeparator?: string;
+  /** Widths of the first columns in characters (`.width N …`); absent or empty = by content. */
+  columnWidths?: readonly number[];
+  /** Digit-group separator of numbers in table output (`.thousand_sep`); absent = none. */
+  thousandSeparator?: string;
+  /** Decimal separator of numbers in table output (`.decimal_sep`); absent = `.`. */
+  decimalSeparator?: string;
+  /** Table name of `insert` output (`.mode insert TABLE`); absent = `"table"` as DuckDB. */
+  insertTable?: string;
+  /** The REPL's prompt (`.prompt MAIN`); absent = `noctra> `. */
+  prompt?: string;
+  /** The REPL's continuation prompt (`.prompt MAIN CONTINUE`); absent = `   ...> `. */
+  continuationPrompt?: string;
+  /** The REPL's status line after each statement (`.status`, `[repl] status_bar`). */
+  statusBar?: boolean;
+  /** Highlighting of the REPL's input as typed (`.highlight`); absent = on (off under NO_COLOR). */
+  highlight?: boolean;
+  /** The progress bar on long statements (`.progress_bar`); absent = on (on a terminal only). */
+  progressBar?: boolean;
+  /** Each statement and dot-command printed before it runs (`.echo`). */
+  echo?: boolean;
+  /** A script stops at its first error (`.bail`); absent = the runner's default. */
+  bail?: boolean;
+  /** Rows changed printed after each INSERT/UPDATE/DELETE (`.changes`). */
+  changes?: boolean;
 }
 
 /**
