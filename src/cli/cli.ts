@@ -78,6 +78,7 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
       maxRows: Number(config.get("repl.max_rows")),
       timer: config.get("repl.timer") === true,
       pager: config.get("repl.pager") as PagerMode,
+      statusBar: config.get("repl.status_bar") === true,
     },
     options.outputFile === undefined && Deno.stdout.isTerminal(),
     {
@@ -96,6 +97,7 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
     if (key === "repl.max_rows") printer.settings.maxRows = Number(value);
     if (key === "repl.timer") printer.settings.timer = value === true;
     if (key === "repl.pager") printer.settings.pager = value as PagerMode;
+    if (key === "repl.status_bar") printer.settings.statusBar = value === true;
   });
 
   let noctra: Noctra;

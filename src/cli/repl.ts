@@ -105,15 +105,23 @@ export async function runRepl(
   const plain = isDumbTerminal() || !Deno.stdin.isTerminal();
   const colour = !plain && Deno.stdout.isTerminal() && !Deno.noColor;
   const assist = new Assist(noctra);
+  const settings = printer.settings;
   const editor = new LineEditor({
     io,
-    prompt: PROMPT,
-    continuationPrompt: CONTINUATION_PROMPT,
+    // `.prompt` changes them between statements.
+    get prompt() {
+      return settings.prompt ?? PROMPT;
+    },
+    get continuationPrompt() {
+      return settings.continuationPrompt ?? CONTINUATION_PROMPT;
+    },
     history,
     onHistoryChange: () => unsaved = true,
     isComplete: isSubmittable,
     complete: (text, cursor) => assist.complete(text, cursor),
-    ...(colour ? { highlight: (text: string) => assist.highlight(text) } : {}),
+    ...(colour
+      ? { highlight: (text: string) => settings.highlight === false ? [] : assist.highlight(text) }
+      : {}),
     plain,
   });
 
@@ -165,6 +173,27 @@ export async function runRepl(
     editor.close();
   }
   await printer.flush();
+}
+
+/**
+ * Prints the status line of the statement just run (src/cli/status_bar.ts) on stderr: `rows` it
+ * returned (undefined: not a query), `elapsedMs` from submitting it. DuckDB's memory is left out
+ * when it cannot be read.
+ */
+async function printStatus(
+  noctra: Noctra,
+  printer: ResultPrinter,
+  rows: number | undefined,
+  elapsedMs: number,
+): Promise<void> {
+  const { statusLine } = await import("./status_bar.ts");
+  const memory = await noctra.engine.duckdb.memoryUse().catch(() => undefined);
+  let width = 80;
+  try {
+    if (Deno.stderr.isTerminal()) width = Deno.consoleSize().columns || width;
+  } catch { /* not a terminal */ }
+  const facts = { route: noctra.engine.route, rows, elapsedMs, ...(memory ? { memory } : {}) };
+  printer.message(statusLine(facts, width, Deno.stderr.isTerminal() && !Deno.noColor));
 }
 
 /**
@@ -271,13 +300,17 @@ async function runInteractive(noctra: Noctra, script: string, printer: ResultPri
   }
   for (const statement of statements) {
     const started = performance.now();
-    const progress = startProgress(() => noctra.progress());
+    const progress = printer.settings.progressBar === false
+      ? { stop() {} }
+      : startProgress(() => noctra.progress());
     try {
       noctra.engine.copyOutput = printer.mayCopy();
       const result = await noctra.execute(statement.text);
-      await printer.print(result, true, () => progress.stop());
-      if (printer.settings.timer) {
-        printer.message(`Run Time: ${(performance.now() - started).toFixed(1)} ms`);
+      const rows = await printer.print(result, true, () => progress.stop());
+      const elapsedMs = performance.now() - started;
+      if (printer.settings.timer) printer.message(`Run Time: ${elapsedMs.toFixed(1)} ms`);
+      if (printer.settings.statusBar) {
+        await printStatus(noctra, printer, result.kind === "rows" ? rows : undefined, elapsedMs);
       }
     } catch (error) {
       progress.stop();

@@ -6,7 +6,7 @@
  *
  * DuckDB is asked through the session's one connection, between statements only (the REPL
  * completes while it waits for keys, never while a statement runs), with the text to complete
- * bound as a parameter (`QueryEngine.completions`).
+ * bound as a parameter (`DuckDBSource.completions`).
  *
  * @module
  */
@@ -52,12 +52,12 @@ export class SessionCompletion implements CompletionSource {
 
   /** DuckDB's suggestions for `statement`, in DuckDB's order. Throws DuckDB's error. */
   async sqlSuggestions(statement: string): Promise<readonly SqlSuggestion[]> {
-    return await this.#noctra.engine.completions(statement);
+    return await this.#noctra.engine.duckdb.completions(statement);
   }
 
   /** DuckDB's keywords (every category), upper case. Throws DuckDB's error. */
   async keywords(): Promise<Set<string>> {
-    return await this.#noctra.engine.keywords();
+    return await this.#noctra.engine.duckdb.keywords();
   }
 
   /** Aliases of the file views. */

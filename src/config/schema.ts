@@ -159,6 +159,13 @@ export const KEYS: readonly KeySpec[] = [
     description:
       "REPL results through $PAGER (default less -RFXS): auto when taller than the screen, on, off",
   },
+  {
+    key: "repl.status_bar",
+    type: "boolean",
+    defaultValue: false,
+    description:
+      "after each REPL statement, a status line: engine, I/O and threads, sources, DuckDB memory, rows, time",
+  },
 ];
 
 /** The spec of `key`, or undefined. */

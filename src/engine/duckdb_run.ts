@@ -10,6 +10,7 @@ import type { StatementRelations } from "./relations.ts";
 import type { DuckDBSource } from "./sources/duckdb_source.ts";
 import type { CopyFormat, StatementResult } from "./result.ts";
 import { firstLine } from "./first_line.ts";
+import { pathsRead } from "./statement_route.ts";
 import { groupedDigits } from "../render/values.ts";
 import { NoctraError } from "../errors.ts";
 import { isRemotePath, type PerformanceConfig } from "../config/performance.ts";
@@ -38,14 +39,7 @@ export async function runInDuckDB(
   relations: StatementRelations | null,
   run: () => Promise<StatementResult>,
 ): Promise<StatementResult> {
-  const paths = relations === null ? [] : [
-    ...relations.tables.filter((table) => table.catalog === "" && table.schema === "").map((
-      table,
-    ) => table.table),
-    ...relations.tableFunctions.flatMap((fn) =>
-      fn.firstArgument === undefined ? [] : [fn.firstArgument]
-    ),
-  ];
+  const paths = pathsRead(relations);
   const remote = paths.filter(isRemotePath);
   const { duckdb, performance, profiling } = policy;
   const threads = performance.threadsFor(paths);

@@ -31,6 +31,7 @@ import {
   statOrNull,
 } from "./target_swap.ts";
 import { firstLine } from "./first_line.ts";
+import { arrowIpcFile } from "./file_inputs.ts";
 import { NoctraError } from "../errors.ts";
 import type { MessageResult, RowsResult } from "./result.ts";
 import { groupedDigits } from "../render/values.ts";
@@ -41,10 +42,6 @@ export interface ExportContext {
   readonly duckdb: DuckDBSource;
   /** Bridges SQLite tables and checks files the query reads (before COPY runs it). */
   prepareQuery(query: string): Promise<void>;
-  /** Runs the query in DuckDB and returns its streamed rows (for ARROW). */
-  streamQuery(query: string): Promise<RowsResult>;
-  /** Writes an Arrow IPC file from streamed rows; returns rows written. */
-  writeArrow(result: RowsResult, path: string): Promise<number>;
   /** Replace an existing target even without OVERWRITE (`--force`). */
   readonly force: boolean;
   /** Throws when the sandbox forbids writing `path`. */
@@ -98,7 +95,8 @@ export async function runExport(
     try {
       swap.writing = true;
       if (format === "ARROW") {
-        rows = await context.writeArrow(await context.streamQuery(command.query), temporary);
+        const result = await context.duckdb.stream(command.query, parameters) as RowsResult;
+        rows = (await (await arrowIpcFile()).writeArrowIpcFile(result, temporary)).rows;
       } else {
         rows = await context.duckdb.copy(
           command.query,

@@ -27,20 +27,20 @@ import type { DuckDBSource, Parameters } from "./sources/duckdb_source.ts";
 import { runExport } from "./export.ts";
 import type { ExportRequest } from "./export_formats.ts";
 import { type SessionVariable, VariableStore } from "../rql/variables.ts";
-import type { MessageResult, RowsResult, StatementResult } from "./result.ts";
+import type { MessageResult, StatementResult } from "./result.ts";
 import { relationsOf, type StatementRelations } from "./relations.ts";
 import { namesNoFile, NO_RELATIONS, startsLikeQuery } from "./statement_shape.ts";
 import type { SQLiteSource } from "./sources/sqlite_source.ts";
 import { Bridge } from "./sources/bridge.ts";
-import { tableUsage } from "./sources/pushdown.ts";
 import type { RoutingStrategy } from "./routing.ts";
-import { arrowIpcFile, FileInputs } from "./file_inputs.ts";
+import { FileInputs } from "./file_inputs.ts";
 import type { FileView } from "./file_views.ts";
 import { SessionSources } from "./session_sources.ts";
 import { SessionTransaction } from "./transactions.ts";
 import { checkStatementTargets } from "./statement_sandbox.ts";
 import { copyIntoSqlite, refuseUnsupportedWrite } from "./sqlite_writes.ts";
 import { runInDuckDB } from "./duckdb_run.ts";
+import { type RouteEngine, routeOf, RQL_ROUTE, type StatementRoute } from "./statement_route.ts";
 import { applySetting, performanceOf } from "./settings.ts";
 import { nameVariableColumns, setVariableFromText } from "./session_variables.ts";
 import type { CommandContext } from "../rql/commands/command.ts";
@@ -152,6 +152,9 @@ export class QueryEngine {
   /** Replace existing EXPORT targets without OVERWRITE (`--force`). */
   forceOverwrite = false;
 
+  /** Which engine ran the last statement and what it read (the REPL's status bar). */
+  route: StatementRoute = RQL_ROUTE;
+
   /** Called with a one-line profile after each DuckDB statement when profiling is on. */
   onProfile: ((line: string) => void) | undefined;
 
@@ -191,6 +194,7 @@ export class QueryEngine {
    */
   async execute(statement: string): Promise<StatementResult> {
     await this.#sources.restoreNamed(statement);
+    this.route = RQL_ROUTE;
     const recognised = recogniseRqlCommand(statement, this.#resolvers);
     if (recognised !== null) {
       const result = await recognised.family.run(recognised.command, this.#commands);
@@ -238,14 +242,9 @@ export class QueryEngine {
     return copied !== null ? { rows: copied } : this.#duckdb.queryProgress();
   }
 
-  /** DuckDB's completions of `text` for the REPL ({@link DuckDBSource.completions}). */
-  completions(text: string): ReturnType<DuckDBSource["completions"]> {
-    return this.#duckdb.completions(text);
-  }
-
-  /** DuckDB's keywords, upper case ({@link DuckDBSource.keywords}). */
-  keywords(): Promise<Set<string>> {
-    return this.#duckdb.keywords();
+  /** The session's DuckDB: completion, keywords and memory use for the REPL. */
+  get duckdb(): DuckDBSource {
+    return this.#duckdb;
   }
 
   /** Asks the running statement to stop (a SQLite copy included, within ~200 ms). */
@@ -277,6 +276,7 @@ export class QueryEngine {
         ? (startsLikeQuery(sql) ? NO_RELATIONS : null)
         : await this.#relations(sql);
       if (relations === null) await this.#transaction.claimDuckDBWrite(sql);
+      this.#routed("duckdb", relations);
       const readsStream = await this.#checkFiles(relations);
       return await this.#inDuckDB(
         relations,
@@ -296,7 +296,8 @@ export class QueryEngine {
       return await this.#runWrite(sql, head, target, parameters);
     }
     if (this.strategy === "sqlite") {
-      const only = this.#onlyAttachment("this statement");
+      const only = this.#sources.onlyAttachment("this statement");
+      this.#routed("sqlite", null);
       return only.execute(sql, parameters?.values);
     }
     // A DuckDB statement that reads SQLite tables (CREATE TABLE local AS …, COPY (…) TO, …):
@@ -307,6 +308,7 @@ export class QueryEngine {
     for (const { source, table } of referenced) {
       await this.#bridge.load({ source, table, columns: "all", filters: [] });
     }
+    this.#routed(referenced.length > 0 ? "hybrid" : "duckdb", null, referenced);
     return await this.#inDuckDB(null, () => this.#duckdb.stream(sql, parameters));
   }
 
@@ -316,36 +318,26 @@ export class QueryEngine {
     relations: StatementRelations,
     parameters: Parameters | undefined,
   ): Promise<StatementResult> {
-    const sqliteTables = new Map<string, { source: SQLiteSource; table: string }>();
-    let otherRelations = relations.tableFunctions.length;
-    for (const reference of relations.tables) {
-      const source = this.#sources.sqliteForReference(reference);
-      if (source === undefined) {
-        otherRelations++;
-        continue;
-      }
-      sqliteTables.set(
-        JSON.stringify([source.alias.toLowerCase(), reference.table.toLowerCase()]),
-        {
-          source,
-          table: reference.table,
-        },
-      );
-    }
-    const sources = new Set([...sqliteTables.values()].map((entry) => entry.source));
+    const { tables: sqliteTables, otherRelations } = this.#sqliteTablesIn(relations);
+    const sources = new Set(sqliteTables.map((entry) => entry.source));
     if (this.strategy === "sqlite") {
       if (otherRelations > 0 || sources.size > 1) {
         throw new NoctraError(
           "--engine sqlite: this query reads files or several databases, which only DuckDB can join; switch with :engine hybrid",
         );
       }
-      const source = sources.size === 1 ? [...sources][0]! : this.#onlyAttachment("this query");
+      const source = sources.size === 1
+        ? [...sources][0]!
+        : this.#sources.onlyAttachment("this query");
+      this.#routed("sqlite", relations);
       return source.execute(statement, parameters?.values);
     }
     if (this.strategy === "auto" && sources.size === 1 && otherRelations === 0) {
+      this.#routed("sqlite", relations);
       return [...sources][0]!.execute(statement, parameters?.values);
     }
-    if (sqliteTables.size > 0) await this.#bridgeTables(statement, [...sqliteTables.values()]);
+    if (sqliteTables.length > 0) await this.#bridgeTables(statement, sqliteTables);
+    this.#routed(sqliteTables.length > 0 ? "hybrid" : "duckdb", relations, sqliteTables);
     const readsStream = await this.#checkFiles(relations);
     return await this.#inDuckDB(
       relations,
@@ -379,6 +371,10 @@ export class QueryEngine {
         ));
       if (readsElsewhere || this.strategy === "duckdb") {
         this.#transaction.joinSqlite(source);
+        this.route = {
+          ...routeOf("hybrid", relations, this.performance),
+          target: head.target.join("."),
+        };
         return await copyIntoSqlite(source, head, async () => {
           await this.#prepareDuckDBQuery(query);
           return await this.#duckdb.stream(query, parameters);
@@ -386,6 +382,7 @@ export class QueryEngine {
       }
     }
     this.#transaction.joinSqlite(source);
+    this.#routed("sqlite", null);
     const result = source.execute(statement, parameters?.values);
     if (head.verb !== "insert" && head.verb !== "update" && head.verb !== "delete") {
       await this.#bridge.refreshShadow(source);
@@ -393,14 +390,13 @@ export class QueryEngine {
     return result;
   }
 
-  /** `--engine sqlite` without a named attachment: the one attachment, if there is one. */
-  #onlyAttachment(what: string): SQLiteSource {
-    if (this.#sources.attachmentCount !== 1) {
-      throw new NoctraError(
-        `--engine sqlite: ${what} names no SQLite attachment and ${this.#sources.attachmentCount} are attached; qualify tables as alias.table`,
-      );
-    }
-    return this.#sources.attachments[0]!;
+  /** Records the route of the statement being run ({@link route}). */
+  #routed(
+    engine: RouteEngine,
+    relations: StatementRelations | null,
+    bridged: readonly { source: SQLiteSource; table: string }[] = [],
+  ): void {
+    this.route = routeOf(engine, relations, this.performance, bridged);
   }
 
   /** The relations DuckDB's parse tree of `statement` names; null when DuckDB gives no tree. */
@@ -426,34 +422,36 @@ export class QueryEngine {
     tables: readonly { source: SQLiteSource; table: string }[],
   ): Promise<void> {
     this.#transaction.claimBridge(tables);
-    const tree = await this.#duckdb.parseTree(statement);
-    for (const { source, table } of tables) {
-      const columns = source.columns(table);
-      if (columns.length === 0) {
-        throw new NoctraError(
-          `${source.alias}.${table}: no such table in ${source.alias} (SHOW TABLES FROM ${source.alias})`,
-        );
+    await this.#bridge.loadFor(await this.#duckdb.parseTree(statement), tables);
+  }
+
+  /**
+   * The SQLite tables among `relations` (each once), and how many relations are not SQLite
+   * tables (files, table functions, DuckDB tables and views).
+   */
+  #sqliteTablesIn(relations: StatementRelations): {
+    tables: { source: SQLiteSource; table: string }[];
+    otherRelations: number;
+  } {
+    const tables = new Map<string, { source: SQLiteSource; table: string }>();
+    let otherRelations = relations.tableFunctions.length;
+    for (const reference of relations.tables) {
+      const source = this.#sources.sqliteForReference(reference);
+      if (source === undefined) otherRelations++;
+      else {
+        const key = JSON.stringify([source.alias.toLowerCase(), reference.table.toLowerCase()]);
+        tables.set(key, { source, table: reference.table });
       }
-      const usage = tableUsage(tree, { alias: source.alias, table, columns });
-      await this.#bridge.load({ source, table, columns: usage.columns, filters: usage.filters });
     }
+    return { tables: [...tables.values()], otherRelations };
   }
 
   /** Bridges the SQLite tables a DuckDB-side query reads and checks the files it names. */
   async #prepareDuckDBQuery(query: string): Promise<void> {
     const relations = await this.#relations(query);
     if (relations === null) return;
-    const tables = new Map<string, { source: SQLiteSource; table: string }>();
-    for (const reference of relations.tables) {
-      const source = this.#sources.sqliteForReference(reference);
-      if (source !== undefined) {
-        tables.set(`${source.alias}.${reference.table}`.toLowerCase(), {
-          source,
-          table: reference.table,
-        });
-      }
-    }
-    if (tables.size > 0) await this.#bridgeTables(query, [...tables.values()]);
+    const { tables } = this.#sqliteTablesIn(relations);
+    if (tables.length > 0) await this.#bridgeTables(query, tables);
     await this.#checkFiles(relations);
   }
 
@@ -485,12 +483,6 @@ export class QueryEngine {
         force: this.forceOverwrite,
         checkWrite: (path) => checkWrite(this.sandbox, path, `EXPORT TO '${request.path}'`),
         prepareQuery: (query) => this.#prepareDuckDBQuery(query),
-        streamQuery: async (query) => {
-          const result = await this.#duckdb.stream(query, parameters);
-          return result as RowsResult;
-        },
-        writeArrow: async (result, path) =>
-          (await (await arrowIpcFile()).writeArrowIpcFile(result, path)).rows,
       },
       request,
       parameters,

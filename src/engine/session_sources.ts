@@ -84,6 +84,19 @@ export class SessionSources {
     return this.#sqlite.size;
   }
 
+  /**
+   * The one SQLite attachment, for `--engine sqlite` when `what` (`this query`) names none.
+   * Throws {@link NoctraError} when there is not exactly one.
+   */
+  onlyAttachment(what: string): SQLiteSource {
+    if (this.#sqlite.size !== 1) {
+      throw new NoctraError(
+        `--engine sqlite: ${what} names no SQLite attachment and ${this.#sqlite.size} are attached; qualify tables as alias.table`,
+      );
+    }
+    return [...this.#sqlite.values()][0]!;
+  }
+
   /** Registered sources that could not be restored, in the order they failed. */
   get missing(): readonly RegisteredSource[] {
     return [...this.#missing.values()];

@@ -37,6 +37,9 @@ import {
   type SQLiteSource,
 } from "./sqlite_source.ts";
 import { duckdbTypeForSqlite } from "./type_mapping.ts";
+import { type PushedFilter, tableUsage } from "./pushdown.ts";
+
+export type { PushedFilter, PushedOperator } from "./pushdown.ts";
 import type { Cell } from "../result.ts";
 import { NoctraError } from "../../errors.ts";
 import { quoteIdentifier } from "../../sql_text.ts";
@@ -47,16 +50,6 @@ import { textOf } from "../../render/values.ts";
  * late Ctrl-C acts during a copy (each pause costs ~2 ms, so ~1 % of a long copy).
  */
 export const COPY_YIELD_MS = 200;
-
-/** Comparison operators that push down into the SQLite read. */
-export type PushedOperator = "=" | "<>" | "<" | "<=" | ">" | ">=";
-
-/** `column OP constant`, pushed into the SQLite `WHERE` with the constant bound as a parameter. */
-export interface PushedFilter {
-  readonly column: string;
-  readonly operator: PushedOperator;
-  readonly value: Cell;
-}
 
 /** What one query needs of one SQLite table. */
 export interface BridgeRequest {
@@ -179,6 +172,28 @@ export class Bridge {
     this.dropCache(alias);
     this.#schemaVersions.delete(source);
     await this.#duckdb.run(`DETACH ${quoteIdentifier(alias)}`);
+  }
+
+  /**
+   * Fills the shadow tables of SQLite `tables` that the statement whose DuckDB parse tree is
+   * `parseTree` reads: only the columns it uses and the rows its pushable filters keep
+   * (pushdown.ts). Throws {@link NoctraError} for a table its attachment does not have, and
+   * what {@link load} throws.
+   */
+  async loadFor(
+    parseTree: unknown,
+    tables: readonly { source: SQLiteSource; table: string }[],
+  ): Promise<void> {
+    for (const { source, table } of tables) {
+      const columns = source.columns(table);
+      if (columns.length === 0) {
+        throw new NoctraError(
+          `${source.alias}.${table}: no such table in ${source.alias} (SHOW TABLES FROM ${source.alias})`,
+        );
+      }
+      const usage = tableUsage(parseTree, { alias: source.alias, table, columns });
+      await this.load({ source, table, columns: usage.columns, filters: usage.filters });
+    }
   }
 
   /**

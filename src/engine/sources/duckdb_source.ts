@@ -469,6 +469,19 @@ export class DuckDBSource {
     return new Set(rows.map(([name]) => String(name).toUpperCase()));
   }
 
+  /**
+   * DuckDB's memory in use (bytes: the sum of `duckdb_memory()`) and its `memory_limit` as
+   * DuckDB prints it (`current_setting('memory_limit')`, e.g. `18.8 GiB`). For the REPL's status
+   * bar, between statements. Throws DuckDB's error.
+   */
+  async memoryUse(): Promise<{ usedBytes: number; limit: string }> {
+    const rows = await this.readAll(
+      "SELECT (SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory())::DOUBLE, " +
+        "current_setting('memory_limit')",
+    );
+    return { usedBytes: Number(rows[0]?.[0] ?? 0), limit: String(rows[0]?.[1] ?? "") };
+  }
+
   /** Asks DuckDB to stop the running statement (`connection.interrupt()`); it then throws. */
   interrupt(): void {
     if (this.#closed) return;

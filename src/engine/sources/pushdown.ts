@@ -13,7 +13,6 @@
  *
  * @module
  */
-import type { PushedFilter, PushedOperator } from "./bridge.ts";
 import { duckdbTypeForSqlite } from "./type_mapping.ts";
 import type { Cell } from "../result.ts";
 
@@ -21,6 +20,16 @@ type JsonObject = { readonly [key: string]: unknown };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null;
+}
+
+/** Comparison operators that push down into the SQLite read. */
+export type PushedOperator = "=" | "<>" | "<" | "<=" | ">" | ">=";
+
+/** `column OP constant`, pushed into the SQLite `WHERE` with the constant bound as a parameter. */
+export interface PushedFilter {
+  readonly column: string;
+  readonly operator: PushedOperator;
+  readonly value: Cell;
 }
 
 /** A SQLite table referenced by a query, as the pushdown needs to know it. */
