@@ -48,6 +48,13 @@ interface ReplOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Terminal size in columns and rows; default 80 × 24. */
   readonly size?: readonly [number, number];
+  /** Text of `$XDG_CONFIG_HOME/noctra/config.toml`; default none. */
+  readonly config?: string;
+  /**
+   * Start the REPL from an interactive bash (job control, prompt `$ `) instead of directly, so
+   * Ctrl-Z can stop it and `fg` continue it. Default false.
+   */
+  readonly fromShell?: boolean;
 }
 
 /** A REPL in its own tmux server (socket), 80 columns by 24 rows. */
@@ -65,6 +72,10 @@ class TmuxRepl {
     await requireTmux();
     const stateHome = options.stateHome ?? await Deno.makeTempDir({ prefix: "noctra-pty-state-" });
     const configHome = await Deno.makeTempDir({ prefix: "noctra-pty-config-" });
+    if (options.config !== undefined) {
+      await Deno.mkdir(`${configHome}/noctra`);
+      await Deno.writeTextFile(`${configHome}/noctra/config.toml`, options.config);
+    }
     const socket = `noctra-pty-${Deno.pid}-${++sessions}`;
     const environment = [
       options.color ? "-u NO_COLOR" : "NO_COLOR=1",
@@ -72,9 +83,12 @@ class TmuxRepl {
       `XDG_CONFIG_HOME=${shellQuote(configHome)}`,
       ...Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${shellQuote(value)}`),
     ].join(" ");
+    const replCommand = `env ${environment} ${shellQuote(Deno.execPath())} run -A main.ts ` +
+      `--no-restore`;
     // After the REPL ends the pane stays, showing its exit code.
-    const command = `env ${environment} ${shellQuote(Deno.execPath())} run -A main.ts ` +
-      `--no-restore; echo "exit $?"; sleep 60`;
+    const command = options.fromShell
+      ? "env PS1='$ ' bash --norc --noprofile -i"
+      : `${replCommand}; echo "exit $?"; sleep 60`;
     const repl = new TmuxRepl(socket, stateHome);
     await repl.#tmux(
       "new-session",
@@ -87,7 +101,13 @@ class TmuxRepl {
       ROOT,
       command,
     );
-    await repl.waitForLines([WELCOME, "noctra>"]);
+    if (options.fromShell) {
+      await repl.waitForLines(["$"]);
+      await repl.type(`${replCommand}\n`);
+      await repl.waitFor((lines) => lines.at(-1) === "noctra>");
+    } else {
+      await repl.waitForLines([WELCOME, "noctra>"]);
+    }
     return repl;
   }
 
@@ -490,3 +510,37 @@ for (const [columns, rows] of [[80, 24], [160, 45]] as const) {
     });
   });
 }
+
+Deno.test("REPL on a terminal: [repl] status_bar prints the route, memory, rows and time after a result", async () => {
+  await withRepl({ config: "[repl]\nstatus_bar = true\n", size: [160, 24] }, async (repl) => {
+    const lines = await repl.submit(
+      "SELECT count(*) AS n FROM 'fixtures/penguins.parquet' WHERE species = 'Gentoo';",
+    );
+    const status = lines.at(-1)!;
+    const threads = navigator.hardwareConcurrency;
+    ok(
+      new RegExp(
+        `^DuckDB │ local I/O, ${threads} threads? │ fixtures/penguins\\.parquet │ ` +
+          `memory \\d+(\\.\\d)? (bytes|KiB|MiB|GiB) / \\d+(\\.\\d)? [KMGTP]iB │ 1 row │ \\d+(\\.\\d)? ms$`,
+      ).test(status),
+      status,
+    );
+    deepStrictEqual(lines.slice(-8, -1), [...oneCell("n", "bigint", "124", true)]);
+  });
+});
+
+Deno.test("REPL on a terminal: Ctrl-Z suspends to the shell, fg brings the input back", async () => {
+  await withRepl({ fromShell: true }, async (repl) => {
+    await repl.type("SELECT 6 * 7 AS answer");
+    await repl.waitFor((lines) => lines.at(-1) === "noctra> SELECT 6 * 7 AS answer");
+    await repl.press("C-z");
+    const stopped = await repl.waitFor((lines) => lines.at(-1) === "$");
+    ok(stopped.some((line) => /^\[1\]\+\s+Stopped\s/.test(line)), stopped.join("\n"));
+    await repl.type("fg\n");
+    await repl.waitFor((lines) => lines.at(-1) === "noctra> SELECT 6 * 7 AS answer");
+    await repl.type(";");
+    await repl.press("Enter");
+    const lines = await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.length > 8);
+    deepStrictEqual(lines.slice(-8, -1), oneCell("answer", "integer", "42", true));
+  });
+});

@@ -11,44 +11,11 @@
  * Backspace, Delete, Ctrl-D (on text), Ctrl-W, Alt-Backspace, Alt-D, Ctrl-K, Ctrl-U delete (the
  * last deletion comes back with Ctrl-Y); Tab completes (a second Tab lists, further Tabs cycle,
  * Shift-Tab backwards); Ctrl-R searches history (Ctrl-R again: older; Enter runs the match; Esc or
- * a movement key edits it; Ctrl-G restores the input); Ctrl-L clears the screen.
+ * a movement key edits it; Ctrl-G restores the input); Ctrl-L clears the screen; Ctrl-Z suspends.
  *
- * ## Why an editor of our own
- *
- * Measured here (Deno 2.9.6, Linux x86-64, through tmux) against the criteria of the REPL: raw
- * mode on Deno's stdin, working inside a `deno compile` binary, Windows, start-up cost, and the
- * features (completion, highlighting, reverse search, multi-line history entries).
- *
- * - `node:readline` (Deno's built-in port; what the REPL used): import 15 ms. Has `completer`
- *   and line history, but no reverse search and no highlighting; both need overriding the
- *   undocumented `_refreshLine`/`_ttyWrite` methods of Deno's port. Its buffer is one line: a
- *   statement typed over several lines became several history entries, and a recalled
- *   multi-line text is drawn with wrong cursor arithmetic. Its Ctrl-C handler (`SIGINT` event)
- *   could only send Ctrl-U, which clears the text before the cursor: the text after it survived
- *   and was sent with the next statement.
- * - `terminal-kit` 3.1.4 (the maintained full-screen toolkit on npm): import 43–58 ms with 8
- *   dependencies (an image decoder, `ndarray`, `chroma-js`). `inputField` has history,
- *   completion and a token hook for colours, but is single-line, has no reverse search, left
- *   Ctrl-C unhandled and completed `sel` to nothing (case-sensitive) in our trial; it picks its
- *   terminal driver by a computed `require` (which `deno compile` cannot see) and states partial
- *   Windows support.
- * - `bare-readline` 1.3.1: written for the Bare runtime (`bare-stream`, `bare-ansi-escapes`);
- *   history only — no completion, highlighting or search. Other npm "readline" packages
- *   (`readline-sync`, `readline-ui`, `readline-vim`, …) are prompt helpers or key-binding add-ons
- *   over `node:readline`, with its limits.
- *
- * So the editor is ours, on Deno built-ins only: `Deno.stdin.setRaw`, `Deno.stdin.read`,
- * `Deno.consoleSize`, SIGWINCH. That works unchanged in a `deno compile` binary (no npm code, no
- * files read at run time) and on Windows, where `setRaw(true)` switches on virtual-terminal input
- * so keys arrive as the same VT sequences as on Unix (`setRaw` refuses `cbreak` there, which we
- * do not use). Its modules load in about 2 ms (each timed alone, once `node:path` is loaded,
- * which the session has done already), and the REPL loads them only when it starts: the first
- * prompt appears after a median 117 ms here (15 runs through a pseudo-terminal; 134 ms in a
- * busier series of 11) while `-c "SELECT 1"` takes 124 ms to finish (148 ms). Completion loads
- * at the first Tab (2–4 ms), the highlighter and DuckDB's keyword list right after the first
- * prompt is drawn. Not done: a statement taller than the screen is drawn again in full after
- * each key (its rows above the screen's top cannot be reached), so the scrollback repeats it;
- * Ctrl-Z does not suspend.
+ * Why an editor of our own, and the libraries measured against it: docs/ARCHITECTURE.md, "The
+ * line editor: why our own". Ctrl-Z suspends the REPL (SIGTSTP, as readline does; not on
+ * Windows).
  *
  * Its parts are small and tested alone: key decoding (keys.ts), the edit buffer
  * (edit_buffer.ts), history and its file (history.ts), Ctrl-R (search.ts), drawing (render.ts),
@@ -283,6 +250,10 @@ export class LineEditor {
       else return this.#enter();
       return undefined;
     }
+    if (event.name === "char" && event.ctrl && event.text === "z") {
+      this.#suspend();
+      return undefined;
+    }
     if (event.name === "char" && event.ctrl && event.text === "d" && this.#buffer.empty) {
       this.#renderer.finish(this.#view());
       return null;
@@ -472,6 +443,25 @@ export class LineEditor {
     if (event.name === "enter" && !event.meta) return "submit";
     if (event.name === "escape") return "handled";
     return "pass";
+  }
+
+  /**
+   * Ctrl-Z: leaves the input on screen, gives the terminal back (raw mode and bracketed paste
+   * off) and stops the program until the shell continues it; then draws the input again on a
+   * new line. Ignored without job control (Windows) or cursor control.
+   */
+  #suspend(): void {
+    const io = this.#options.io;
+    if (io.suspend === undefined || this.#options.plain) return;
+    this.#renderer.finish(this.#view());
+    io.write(BRACKETED_PASTE_OFF);
+    io.setRaw(false);
+    try {
+      io.suspend();
+    } finally {
+      io.setRaw(true);
+      io.write(BRACKETED_PASTE_ON);
+    }
   }
 
   /** Tab (or Shift-Tab, `backwards`): completes, lists, or cycles through the candidates. */

@@ -24,6 +24,12 @@ export interface TerminalIO {
   columns(): number;
   /** Calls `listener` when the terminal is resized; returns a function that stops it. */
   onResize(listener: () => void): () => void;
+  /**
+   * Stops the program as the shell's job control does for Ctrl-Z (SIGTSTP to the process group,
+   * as readline does) and returns once it is continued (`fg`). Absent where there is no job
+   * control (Windows).
+   */
+  suspend?(): void;
 }
 
 /**
@@ -61,6 +67,7 @@ export function denoTerminal(): TerminalIO {
       Deno.addSignalListener("SIGWINCH", listener);
       return () => Deno.removeSignalListener("SIGWINCH", listener);
     },
+    ...(Deno.build.os === "windows" ? {} : { suspend: () => Deno.kill(0, "SIGTSTP") }),
   };
 }
 
