@@ -1,7 +1,8 @@
 /**
  * The `line` and `list` formats: exact output over fixture data, and byte-for-byte the DuckDB
  * CLI's `.mode line` / `.mode list` for the same query when that CLI is beside the project
- * (`../shared/tools/duckdb-cli/duckdb`).
+ * (`../shared/tools/duckdb-cli/duckdb`) — as are `insert`, `quote`, `html`, `latex`, `column`,
+ * `asciitable` (`.mode table`), `box` and `tcl` (their CLI-free tests: output_modes_test.ts).
  */
 import { strictEqual } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -49,13 +50,14 @@ const PENGUINS = `SELECT "Species", "Island", "Beak Length (mm)", "Body Mass (g)
   `FROM 'fixtures/penguins.parquet' WHERE "Sex" IS NULL OR "Body Mass (g)" > 6000 ORDER BY ALL LIMIT 3`;
 
 /**
- * Scalar types and a list of integers. Nested values holding text (STRUCT, MAP, VARCHAR[]) are
- * left out: the shared cell text (values.ts) quotes their strings (`{'k': 'v'}`) where DuckDB's
- * VARCHAR cast does not (`{'k': v}`), in every text format alike.
+ * Scalar types and nested values: the shared cell text (cell_text.ts) writes them as DuckDB's
+ * VARCHAR cast does — `{'k': v w}`, `['', ' x']`, FLOAT's own shortest digits, `1e+20`.
  */
 const TYPES = "SELECT 1::TINYINT AS t, 35.0::DOUBLE AS whole, 0.1::DOUBLE AS dbl, " +
   "3.140::DECIMAL(5,3) AS dec, DATE '2024-02-29' AS d, TIMESTAMP '2024-01-02 03:04:05.5' AS ts, " +
-  "true AS b, [1, NULL]::INT[] AS l, 'a|b' AS pipe, '' AS empty, NULL AS n";
+  "true AS b, [1, NULL]::INT[] AS l, 'a|b' AS pipe, '' AS empty, NULL AS n, " +
+  "{'k': 'v w', 'f': 0.3::FLOAT} AS st, MAP {'a=b': [1e20, -0.0]::DOUBLE[]} AS m, " +
+  "['', ' x', 'null', 'it''s'] AS ls, '\\x27\\x00'::BLOB AS bl, 'é😀' AS \"ünï\"";
 
 Deno.test("line and list are output formats", () => {
   strictEqual(isOutputFormat("line"), true);
@@ -117,6 +119,11 @@ Deno.test("line keeps names of at least 5 characters and a value's line breaks",
   strictEqual(sink.text, "    a = x\ny\n\n    a = z\n");
 });
 
+Deno.test("line pads names by UTF-8 bytes, as DuckDB does", async () => {
+  // DuckDB CLI 1.5.5: `.mode line` of SELECT 1 AS "é", 2 AS ab writes "   é = 1" (3 spaces).
+  strictEqual((await noctra(`SELECT 1 AS "é", 2 AS ab`, "line")).text, "   é = 1\n   ab = 2\n");
+});
+
 Deno.test("line and list span chunks: 5,000 rows", async () => {
   const list = await noctra("SELECT range AS i FROM range(5000)", "list");
   strictEqual(list.rows, 5000);
@@ -126,7 +133,20 @@ Deno.test("line and list span chunks: 5,000 rows", async () => {
   strictEqual(line.text.split("\n\n").length, 5000);
 });
 
-for (const [mode, format] of [["line", "line"], ["list", "list"]] as const) {
+const MODES = [
+  ["line", "line"],
+  ["list", "list"],
+  ["insert", "insert"],
+  ["quote", "quote"],
+  ["html", "html"],
+  ["latex", "latex"],
+  ["column", "column"],
+  ["table", "asciitable"],
+  ["box", "box"],
+  ["tcl", "tcl"],
+] as const;
+
+for (const [mode, format] of MODES) {
   for (const [name, sql] of [["penguins", PENGUINS], ["every type", TYPES]] as const) {
     Deno.test({
       name: `${format} is byte-identical to the DuckDB CLI's .mode ${mode} (${name})`,

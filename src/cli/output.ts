@@ -10,6 +10,7 @@
  */
 import type { RowsResult, StatementResult } from "../engine/result.ts";
 import {
+  changesDelimited,
   mayCopyOutput,
   type OutputFormat,
   renderResult,
@@ -43,11 +44,20 @@ export interface OutputSettings {
   nullValue?: string | undefined;
   /** When an interactive session pages a result (`.pager`); absent = `auto`. */
   pager?: PagerMode;
-  /** Between the fields of list (and csv/tsv) output (`.separator COL`); absent = each format's. */
+  /**
+   * Between the fields of list, csv, tsv, quote, tcl and ascii output (`.separator COL`); absent
+   * = each format's. Set for csv/tsv, the rows are written by Noctra, not DuckDB's writer.
+   */
   columnSeparator?: string;
-  /** After each row of list (and csv/tsv) output (`.separator COL ROW`); absent = `\n`. */
+  /**
+   * After each row of list, csv, tsv, quote, tcl and ascii output, and for each line break of
+   * line output (`.separator COL ROW`); absent = each format's (`\n`, 0x1E for ascii).
+   */
   rowSeparator?: string;
-  /** Widths of the first columns in characters (`.width N …`); absent or empty = by content. */
+  /**
+   * Least widths of the first columns of column, asciitable, box and latex output (`.width N …`;
+   * negative = right-aligned); absent or empty = by content.
+   */
   columnWidths?: readonly number[];
   /** Digit-group separator of numbers in table output (`.thousand_sep`); absent = none. */
   thousandSeparator?: string;
@@ -177,12 +187,13 @@ export class ResultPrinter {
   /**
    * Whether the engine may write the next result itself (`QueryEngine.copyOutput`): the format
    * allows it and nothing the printer does to a result (keeping it, `.headers off`,
-   * `.nullvalue`) needs the rows.
+   * `.nullvalue`, `.separator` for csv/tsv) needs the rows.
    */
   mayCopy(): boolean {
     const settings = this.#settings;
+    const delimited = settings.format === "csv" || settings.format === "tsv";
     return mayCopyOutput(settings.format) && !this.keepLast && settings.headers !== false &&
-      settings.nullValue === undefined;
+      settings.nullValue === undefined && !(delimited && changesDelimited(textOptions(settings)));
   }
 
   /**
@@ -287,13 +298,15 @@ export class ResultPrinter {
 
   async #render(result: RowsResult, maxRows: number): Promise<number> {
     const settings = this.#settings;
-    const text: TextOptions = { headers: settings.headers, nullValue: settings.nullValue };
+    const text = textOptions(settings);
     const summary = await this.#output((sink, terminal) => {
       const table: TableOptions = {
         maxRows,
         width: terminal ? terminalWidth() : undefined,
         maxWidth: settings.maxWidth,
         color: terminal && !Deno.noColor,
+        thousandSeparator: settings.thousandSeparator,
+        decimalSeparator: settings.decimalSeparator,
       };
       return renderResult(result, settings.format, sink, table, text);
     });
@@ -377,6 +390,21 @@ export class ResultPrinter {
   async flush(): Promise<void> {
     await this.#sink.flush();
   }
+}
+
+/**
+ * What the text formats read of `settings` (see {@link TextOptions}): the header line, NULL's
+ * text, the separators, the column widths and the table of `insert`.
+ */
+function textOptions(settings: OutputSettings): TextOptions {
+  return {
+    headers: settings.headers,
+    nullValue: settings.nullValue,
+    columnSeparator: settings.columnSeparator,
+    rowSeparator: settings.rowSeparator,
+    columnWidths: settings.columnWidths,
+    insertTable: settings.insertTable,
+  };
 }
 
 /** The terminal's size, or undefined when there is none (or a pseudo-terminal without a size). */

@@ -5,7 +5,8 @@
  * the empty string is `""`, so the two stay distinguishable. The same rules as the DuckDB fast
  * path (fifo_copy.ts), so output does not depend on which path wrote it. The REPL's `.headers off`
  * and `.nullvalue TEXT` ({@link DelimitedOptions}) drop the header line and write NULL as TEXT,
- * as the DuckDB CLI's csv mode does.
+ * and `.separator COL ROW` replaces the delimiter and the line break, as in the DuckDB CLI's
+ * csv and tabs modes (a field holding COL or ROW is then quoted).
  *
  * @module
  */
@@ -13,8 +14,11 @@ import type { RowsResult } from "../engine/result.ts";
 import type { TextSink } from "./sink.ts";
 import { type RenderSummary, textFormatter } from "./values.ts";
 
-/** Quotes one field for a delimited file when it needs quoting. */
-export function quoteField(text: string, delimiter: string): string {
+/**
+ * Quotes one field for a delimited file when it needs quoting: when it holds the delimiter (of
+ * any length), a quote, CR, LF, `#`, or `rowEnd` when that is not a line break.
+ */
+export function quoteField(text: string, delimiter: string, rowEnd = "\n"): string {
   if (text === "") return '""';
   let needsQuotes = false;
   for (let index = 0; index < text.length; index++) {
@@ -24,6 +28,8 @@ export function quoteField(text: string, delimiter: string): string {
       break;
     }
   }
+  if (!needsQuotes && delimiter.length > 1) needsQuotes = text.includes(delimiter);
+  if (!needsQuotes && rowEnd !== "\n" && rowEnd !== "") needsQuotes = text.includes(rowEnd);
   return needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -33,6 +39,8 @@ export interface DelimitedOptions {
   readonly headers?: boolean | undefined;
   /** Text written, as it is, for SQL NULL; default an empty field. */
   readonly nullValue?: string | undefined;
+  /** Ends each line (`.separator COL ROW`); default a line break. */
+  readonly rowSeparator?: string | undefined;
 }
 
 /**
@@ -45,15 +53,15 @@ export async function renderDelimited(
   delimiter: string,
   options: DelimitedOptions = {},
 ): Promise<RenderSummary> {
+  const end = options.rowSeparator ?? "\n";
+  const quote = (text: string) => quoteField(text, delimiter, end);
   if (options.headers !== false) {
-    await sink.write(
-      result.columns.map((column) => quoteField(column.name, delimiter)).join(delimiter) + "\n",
-    );
+    await sink.write(result.columns.map((column) => quote(column.name)).join(delimiter) + end);
   }
   const nullValue = options.nullValue;
   let rows = 0;
   const columnCount = result.columns.length;
-  const formatters = result.columns.map((column) => textFormatter(column.kind));
+  const formatters = result.columns.map((column) => textFormatter(column.kind, column.type));
   for await (const chunk of result.chunks()) {
     const lines = new Array<string>(chunk.rowCount);
     for (let row = 0; row < chunk.rowCount; row++) {
@@ -61,13 +69,13 @@ export async function renderDelimited(
       for (let column = 0; column < columnCount; column++) {
         const text = formatters[column]!(chunk.columns[column]!.getItem(row));
         if (column > 0) line += delimiter;
-        if (text !== null) line += quoteField(text, delimiter);
+        if (text !== null) line += quote(text);
         else if (nullValue !== undefined) line += nullValue;
       }
       lines[row] = line;
     }
     rows += chunk.rowCount;
-    if (chunk.rowCount > 0) await sink.write(lines.join("\n") + "\n");
+    if (chunk.rowCount > 0) await sink.write(lines.join(end) + end);
   }
   return { rows };
 }

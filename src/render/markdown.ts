@@ -17,7 +17,7 @@ export async function renderMarkdown(result: RowsResult, sink: TextSink): Promis
   const header = result.columns.map((column) => markdownCell(column.name));
   const rule = result.columns.map((column) => isNumericKind(column.kind) ? "---:" : "---");
   await sink.write(`| ${header.join(" | ")} |\n|${rule.join("|")}|\n`);
-  const formatters = result.columns.map((column) => textFormatter(column.kind));
+  const formatters = result.columns.map((column) => textFormatter(column.kind, column.type));
   let rows = 0;
   for await (const chunk of result.chunks()) {
     let text = "";

@@ -71,6 +71,49 @@ export interface TableOptions {
    * `line` format) instead of cutting it. Default true; only applies when there is a width.
    */
   readonly wideRowAsLines?: boolean | undefined;
+  /**
+   * `.thousand_sep`: groups the digits of numbers (and of the footer's counts) with this text,
+   * as DuckDB's duckbox does (see {@link formatNumber}); absent or empty = none.
+   */
+  readonly thousandSeparator?: string | undefined;
+  /** `.decimal_sep`: written for the decimal point of numbers; absent or empty = `.`. */
+  readonly decimalSeparator?: string | undefined;
+}
+
+/**
+ * A number's text as DuckDB's duckbox writes it under `.thousand_sep`/`.decimal_sep`
+ * (`BoxRenderer::FormatNumber`): the digits before any other character are grouped by threes
+ * with `thousands`, and a `.` after them becomes `decimal`. A negative number, or one in
+ * exponent notation, is thus left ungrouped, as in DuckDB (`-1234.5`, `1e+20`). Without either
+ * separator the text is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import { formatNumber } from "./table.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(formatNumber("1234567.891", ".", ","), "1.234.567,891");
+ * strictEqual(formatNumber("-1234.5", ",", undefined), "-1234.5");
+ * ```
+ */
+export function formatNumber(
+  text: string,
+  thousands: string | undefined,
+  decimal: string | undefined,
+): string {
+  if (!thousands && !decimal) return text;
+  let digits = 0;
+  while (digits < text.length && text[digits]! >= "0" && text[digits]! <= "9") digits++;
+  let result = "";
+  let next = digits % 3 === 0 ? 3 : digits % 3;
+  for (let index = 0; index < digits; index++) {
+    if (index === next && thousands) {
+      result += thousands;
+      next += 3;
+    }
+    result += text[index];
+  }
+  const rest = text.slice(digits);
+  return result + (decimal ? rest.replaceAll(".", decimal) : rest);
 }
 
 /**
@@ -108,8 +151,16 @@ export async function renderTable(
   const columns = result.columns;
   const width = fittedWidth(options);
   const dim = (text: string) => options.color ? `\x1b[2m${text}\x1b[22m` : text;
-  const formatters = columns.map((column) => textFormatter(column.kind));
   const numeric = columns.map((column) => isNumericKind(column.kind));
+  const { thousandSeparator, decimalSeparator } = options;
+  const formatters = columns.map((column, index) => {
+    const format = textFormatter(column.kind, column.type);
+    if (!numeric[index] || (!thousandSeparator && !decimalSeparator)) return format;
+    return (value: unknown) => {
+      const text = format(value);
+      return text === null ? null : formatNumber(text, thousandSeparator, decimalSeparator);
+    };
+  });
   const nullText = options.nullValue ?? NULL_TEXT;
   const readRow = (chunk: ResultChunk, row: number) =>
     chunk.columns.map((vector, column) =>
@@ -182,7 +233,10 @@ export async function renderTable(
     }
     await start();
   }
-  await sink.write(footer(columns.length, layout!, total, options.maxRows, line));
+  const count = thousandSeparator || decimalSeparator
+    ? (n: number) => formatNumber(String(n), thousandSeparator, undefined)
+    : groupedDigits;
+  await sink.write(footer(columns.length, layout!, total, options.maxRows, line, count));
   return { rows: total };
 }
 
@@ -193,11 +247,12 @@ function footer(
   total: number,
   maxRows: number,
   line: (left: string, join: string, right: string) => string,
+  count: (n: number) => string = groupedDigits,
 ): string {
   const shownRows = maxRows > 0 ? Math.min(maxRows, total) : total;
   const hiddenColumns = columnCount - layout.shown.length;
-  let text = `${groupedDigits(total)} ${total === 1 ? "row" : "rows"}`;
-  if (shownRows < total) text += ` (${groupedDigits(shownRows)} shown)`;
+  let text = `${count(total)} ${total === 1 ? "row" : "rows"}`;
+  if (shownRows < total) text += ` (${count(shownRows)} shown)`;
   text += `  ${columnCount} ${columnCount === 1 ? "column" : "columns"}`;
   if (hiddenColumns > 0) text += ` (${hiddenColumns} hidden)`;
   const inner = tableWidth(layout.widths, layout.gapAt >= 0) - 2;

@@ -1,7 +1,8 @@
 /**
  * Text layout that several renderers share: lengths in characters (code points, as the table
- * has always counted them), and one record laid out as `name = value` lines (the `line` format,
- * and the table's switch to it for a single row wider than the terminal).
+ * has always counted them), one record laid out as `name = value` lines (the table's switch to
+ * the `line` layout for a single row wider than the terminal; `line.ts` itself counts names in
+ * UTF-8 bytes, as DuckDB does), and the rows of a result as text, one write per chunk.
  *
  * A helper like `values.ts`: renderers import it; it imports no renderer.
  *
@@ -46,7 +47,7 @@ const RECORD_NAME_WIDTH = 5;
 
 /**
  * One record as `name = value` lines, names right-aligned to the widest name (at least 5
- * characters), each line ending in `\n`: the layout of DuckDB's `.mode line`.
+ * characters), each line ending in `\n`: the layout of DuckDB's `.mode line`, by characters.
  *
  * @param names the column names, in order
  * @param values each column's text, `null` for SQL NULL (written as `NULL`, through `styleNull`)
@@ -86,7 +87,7 @@ export async function writeRowTexts(
   sink: TextSink,
   format: (texts: readonly (string | null)[], position: number) => string,
 ): Promise<number> {
-  const formatters = result.columns.map((column) => textFormatter(column.kind));
+  const formatters = result.columns.map((column) => textFormatter(column.kind, column.type));
   let rows = 0;
   for await (const chunk of result.chunks()) {
     const parts = new Array<string>(chunk.rowCount);

@@ -2,14 +2,13 @@
  * Text and JSON encodings of cell values, and the little every renderer shares (the summary it
  * returns, which kinds are numeric).
  *
- * Text follows DuckDB's own `VARCHAR` casts (the value objects' `toString()`), so a table shows
- * what the DuckDB CLI shows. JSON keeps types: see {@link jsonOf}.
+ * Text follows DuckDB's own `VARCHAR` casts (`cell_text.ts`), so a table shows what the DuckDB
+ * CLI shows. JSON keeps types: see {@link jsonOf}.
  *
  * @module
  */
 import {
   DuckDBArrayValue,
-  DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBListValue,
   DuckDBMapValue,
@@ -22,6 +21,9 @@ import {
   DuckDBUnionValue,
 } from "../engine/duckdb_api.ts";
 import type { Cell, ColumnKind } from "../engine/result.ts";
+import { cellFormatter, cellText, doubleText, float32Text } from "./cell_text.ts";
+
+export { blobText } from "./cell_text.ts";
 
 /** What a renderer reports after writing a result. */
 export interface RenderSummary {
@@ -38,37 +40,12 @@ export function isNumericKind(kind: ColumnKind): boolean {
 const MAX_EXACT_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * The text of a cell as DuckDB would print it, or `null` for SQL NULL.
+ * The text of a cell as DuckDB would print it, or `null` for SQL NULL (see `cell_text.ts`;
+ * without the column's type a whole number prints as an integer, others as a DOUBLE).
  * Doubles print as `nan`, `inf`, `-inf` for the non-finite values, as DuckDB does.
  */
 export function textOf(value: Cell): string | null {
-  if (value === null || value === undefined) return null;
-  switch (typeof value) {
-    case "string":
-      return value;
-    case "number":
-      return numberText(value);
-    case "bigint":
-    case "boolean":
-      return String(value);
-    default:
-      if (value instanceof Uint8Array) return blobText(value);
-      if (value instanceof DuckDBDateValue) return dateText(value);
-      return String(value);
-  }
-}
-
-/** DuckDB's DATE infinities, stored as ±(2^31 − 1) days (DuckDB `Date::Infinity`). */
-const DATE_INFINITY_DAYS = 2147483647;
-
-/**
- * A DATE's text as DuckDB casts it: `infinity` and `-infinity` for the two infinities, which the
- * value object's `toString()` prints as far-off calendar dates.
- */
-function dateText(value: DuckDBDateValue): string {
-  if (value.days === DATE_INFINITY_DAYS) return "infinity";
-  if (value.days === -DATE_INFINITY_DAYS) return "-infinity";
-  return String(value);
+  return cellText(value);
 }
 
 /**
@@ -88,35 +65,27 @@ export function jsonString(text: string): string {
 
 /**
  * Text of a FLOAT/DOUBLE cell as DuckDB prints it: whole numbers keep a `.0` (`35.0`), so a
- * DOUBLE column never looks like an integer one.
+ * DOUBLE column never looks like an integer one; see `cell_text.ts` for the rest.
  */
 export function floatText(value: Cell): string | null {
-  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 1e15) {
-    return `${value}.0`;
+  return typeof value === "number" ? doubleText(value) : textOf(value);
+}
+
+/**
+ * The text formatter for a column of `kind` and SQL `type` (as `ColumnInfo.type` spells it):
+ * DuckDB's VARCHAR cast of each cell — a FLOAT with 32-bit shortest digits, a DOUBLE with `.0`
+ * on whole numbers, nested values with DuckDB's quoting of their items.
+ */
+export function textFormatter(kind: ColumnKind, type = ""): (value: Cell) => string | null {
+  if (kind === "float") {
+    const float32 = type.toUpperCase() === "FLOAT";
+    return (value) =>
+      typeof value === "number"
+        ? (float32 ? float32Text(value) : doubleText(value))
+        : textOf(value);
   }
-  return textOf(value);
-}
-
-/** The text formatter for a column of `kind`: {@link floatText} for floats, else {@link textOf}. */
-export function textFormatter(kind: ColumnKind): (value: Cell) => string | null {
-  return kind === "float" ? floatText : textOf;
-}
-
-function numberText(value: number): string {
-  if (Number.isFinite(value)) return String(value);
-  if (Number.isNaN(value)) return "nan";
-  return value > 0 ? "inf" : "-inf";
-}
-
-/** DuckDB's BLOB text: printable ASCII as is, other bytes as `\xHH`. */
-export function blobText(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) {
-    text += byte >= 0x20 && byte < 0x7f && byte !== 0x5c
-      ? String.fromCharCode(byte)
-      : `\\x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return text;
+  if (kind === "nested" || kind === "other") return cellFormatter(type);
+  return textOf;
 }
 
 /**
