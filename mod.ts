@@ -61,6 +61,7 @@ export type {
   SQLiteSource,
 } from "./src/engine/sources/sqlite_source.ts";
 export type { RoutingStrategy } from "./src/engine/routing.ts";
+export type { RouteEngine, StatementRoute } from "./src/engine/statement_route.ts";
 export type { FileKind } from "./src/engine/file_readers.ts";
 export type { ReaderOption } from "./src/rql/commands/reader_option.ts";
 export type { SessionVariable, VariableStore } from "./src/rql/variables.ts";

@@ -213,7 +213,7 @@ Deno.test("usage errors exit 2 with one line and no stack trace", async () => {
     [["--no-such-flag"], /^noctra: error: Unknown option '--no-such-flag'.*see noctra --help\n$/],
     [
       ["--format", "xml", "-c", "SELECT 1"],
-      /^noctra: error: --format xml: unknown format; choose one of table, csv, tsv, json, jsonl, markdown, line, list\n$/,
+      /^noctra: error: --format xml: unknown format; choose one of table, csv, tsv, json, jsonl, markdown, line, list, insert, quote, html, latex, column, box, asciitable, ascii, tcl, trash\n$/,
     ],
     [
       ["-f", "no/such/script.sql"],
@@ -311,7 +311,7 @@ Deno.test("values that start with '-' reach their flag and are checked there", a
     [["--max-rows", "-5"], "--max-rows -5: expected a whole number ≥ 0 (0 shows all rows)"],
     [
       ["--format", "-xml"],
-      "--format -xml: unknown format; choose one of table, csv, tsv, json, jsonl, markdown, line, list",
+      "--format -xml: unknown format; choose one of table, csv, tsv, json, jsonl, markdown, line, list, insert, quote, html, latex, column, box, asciitable, ascii, tcl, trash",
     ],
     [["--engine", "-x"], "--engine -x: unknown engine; choose one of hybrid, duckdb, sqlite"],
     [
@@ -350,7 +350,7 @@ Deno.test("a flag without its value names the flag and what it expects, exit 2",
     ],
     [
       ["--format", "--max-rows=3", "-c", "SELECT 1"],
-      "--format: missing value before --max-rows=3; expected a FORMAT (table, csv, tsv, json, jsonl, markdown, line, list)",
+      "--format: missing value before --max-rows=3; expected a FORMAT (table, csv, tsv, json, jsonl, markdown, line, list, insert, quote, html, latex, column, box, asciitable, ascii, tcl, trash)",
     ],
     [
       ["-c", "SELECT 1", "--max-rows"],
