@@ -65,6 +65,7 @@ const DEFAULTS: readonly [string, string][] = [
   ["repl.history_size", "1000"],
   ["repl.timer", "false"],
   ["repl.pager", "auto"],
+  ["repl.wide_row_as_lines", "true"],
   ["repl.status_bar", "false"],
 ];
 

@@ -544,3 +544,25 @@ Deno.test("REPL on a terminal: Ctrl-Z suspends to the shell, fg brings the input
     deepStrictEqual(lines.slice(-8, -1), oneCell("answer", "integer", "42", true));
   });
 });
+
+Deno.test("REPL on a terminal: one row wider than the screen prints as lines, a table with [repl] wide_row_as_lines = false", async () => {
+  const select = "SELECT " +
+    Array.from({ length: 30 }, (_, i) => `1234567 + ${i} AS c${i + 1}`).join(", ") + ";";
+  await withRepl({ size: [80, 45] }, async (repl) => {
+    const lines = await repl.submit(select);
+    ok(lines.some((line) => /^ +c1 = 1234567$/.test(line)), lines.join("\n"));
+    ok(lines.some((line) => /^ +c30 = 1234596$/.test(line)), lines.join("\n"));
+  });
+  await withRepl(
+    { size: [80, 45], config: "[repl]\nwide_row_as_lines = false\n" },
+    async (repl) => {
+      const lines = await repl.submit(select);
+      const table = lines.filter((line) => /^[┌│├└]/.test(line));
+      ok(
+        table.length >= 5 && table[1]!.includes(" c1 ") && table[1]!.includes(" …"),
+        lines.join("\n"),
+      );
+      ok(!lines.some((line) => line.includes(" = ")), lines.join("\n"));
+    },
+  );
+});

@@ -79,6 +79,7 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
       timer: config.get("repl.timer") === true,
       pager: config.get("repl.pager") as PagerMode,
       statusBar: config.get("repl.status_bar") === true,
+      wideRowAsLines: config.get("repl.wide_row_as_lines") === true,
     },
     options.outputFile === undefined && Deno.stdout.isTerminal(),
     {
@@ -98,6 +99,7 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
     if (key === "repl.timer") printer.settings.timer = value === true;
     if (key === "repl.pager") printer.settings.pager = value as PagerMode;
     if (key === "repl.status_bar") printer.settings.statusBar = value === true;
+    if (key === "repl.wide_row_as_lines") printer.settings.wideRowAsLines = value === true;
   });
 
   let noctra: Noctra;

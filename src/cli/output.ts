@@ -79,6 +79,11 @@ export interface OutputSettings {
   echo?: boolean;
   /** A script stops at its first error (`.bail`); absent = the runner's default. */
   bail?: boolean;
+  /**
+   * A table of one row wider than the terminal prints as `name = value` lines (psql's `\x auto`);
+   * `[repl] wide_row_as_lines`; absent = on.
+   */
+  wideRowAsLines?: boolean;
   /** Rows changed printed after each INSERT/UPDATE/DELETE (`.changes`). */
   changes?: boolean;
 }
@@ -307,6 +312,7 @@ export class ResultPrinter {
         color: terminal && !Deno.noColor,
         thousandSeparator: settings.thousandSeparator,
         decimalSeparator: settings.decimalSeparator,
+        wideRowAsLines: settings.wideRowAsLines,
       };
       return renderResult(result, settings.format, sink, table, text);
     });

@@ -160,6 +160,13 @@ export const KEYS: readonly KeySpec[] = [
       "REPL results through $PAGER (default less -RFXS): auto when taller than the screen, on, off",
   },
   {
+    key: "repl.wide_row_as_lines",
+    type: "boolean",
+    defaultValue: true,
+    description:
+      "a table of one row wider than the terminal prints as name = value lines (as the line format)",
+  },
+  {
     key: "repl.status_bar",
     type: "boolean",
     defaultValue: false,
