@@ -12,6 +12,7 @@ import { type FileOutput, type OutputSettings, ResultPrinter } from "../src/cli/
 import { BatchRunner } from "../src/cli/batch.ts";
 import { StringSink } from "../src/render/sink.ts";
 import { rowsResultFromArrays } from "../src/engine/result.ts";
+import { isOutputFormat, OUTPUT_FORMATS } from "../src/render/renderer.ts";
 import { ROOT } from "./_cli.ts";
 
 /** A session, a printer writing to `sink` and the context the REPL would pass. */
@@ -121,14 +122,110 @@ Deno.test("settings: shown without an argument, set with one, confirmed as `set`
   });
 });
 
+Deno.test("DuckDB's output settings: set into OutputSettings, shown, .mode puts separators back", async () => {
+  await withSession(async ({ run, settings }) => {
+    const results: [string, MetaResult | null][] = [];
+    for (
+      const line of [
+        ".separator",
+        '.separator ";" \\r\\n',
+        ".width 5 -3",
+        ".thousand_sep",
+        ".thousand_sep space",
+        ".decimal_sep ,",
+        ".decimal_sep",
+        ".prompt 'sql> '",
+        '.prompt "a b" \\t',
+        ".status on",
+        ".highlight off",
+        ".progress_bar off",
+        ".echo on",
+        ".bail",
+        ".bail off",
+        ".changes yes",
+        ".changes",
+      ]
+    ) {
+      results.push([line, (await run(line)).result]);
+    }
+    deepStrictEqual(results, [
+      [".separator", { kind: "reply", text: 'separator: "|" "\\n"' }],
+      ['.separator ";" \\r\\n', { kind: "set", text: 'separator: ";" "\\r\\n"' }],
+      [".width 5 -3", { kind: "set", text: "width: 5 -3" }],
+      [".thousand_sep", { kind: "reply", text: "thousand_sep: none" }],
+      [".thousand_sep space", { kind: "set", text: 'thousand_sep: " "' }],
+      [".decimal_sep ,", { kind: "set", text: 'decimal_sep: ","' }],
+      [".decimal_sep", { kind: "reply", text: 'decimal_sep: ","' }],
+      [".prompt 'sql> '", { kind: "set", text: 'prompt: "sql> " "   ...> "' }],
+      ['.prompt "a b" \\t', { kind: "set", text: 'prompt: "a b" "\\t"' }],
+      [".status on", { kind: "set", text: "status: on" }],
+      [".highlight off", { kind: "set", text: "highlight: off" }],
+      [".progress_bar off", { kind: "set", text: "progress_bar: off" }],
+      [".echo on", { kind: "set", text: "echo: on" }],
+      [".bail", { kind: "reply", text: "bail: on" }],
+      [".bail off", { kind: "set", text: "bail: off" }],
+      [".changes yes", { kind: "set", text: "changes: on" }],
+      [".changes", { kind: "reply", text: "changes: on" }],
+    ]);
+    deepStrictEqual(settings, {
+      format: "table",
+      maxRows: 40,
+      timer: false,
+      columnSeparator: ";",
+      rowSeparator: "\r\n",
+      columnWidths: [5, -3],
+      thousandSeparator: " ",
+      decimalSeparator: ",",
+      prompt: "a b",
+      continuationPrompt: "\t",
+      statusBar: true,
+      highlight: false,
+      progressBar: false,
+      echo: true,
+      bail: false,
+      changes: true,
+    });
+    // DuckDB's .mode list and .mode csv put both separators back, .mode tabs the column one.
+    await run(".mode tabs");
+    deepStrictEqual([settings.columnSeparator, settings.rowSeparator], [undefined, "\r\n"]);
+    await run(".mode list");
+    deepStrictEqual([settings.columnSeparator, settings.rowSeparator], [undefined, undefined]);
+    deepStrictEqual((await run(".width")).result, { kind: "set", text: "width: by content" });
+    strictEqual(settings.columnWidths, undefined);
+    deepStrictEqual((await run(".thousand_sep none")).result, {
+      kind: "set",
+      text: "thousand_sep: none",
+    });
+    strictEqual(settings.thousandSeparator, undefined);
+  });
+});
+
+Deno.test(".mode insert TABLE names the table; a TABLE after another format is an error", async () => {
+  await withSession(async ({ run, settings }) => {
+    if (!isOutputFormat("insert")) return; // the insert format arrives with its renderer
+    deepStrictEqual((await run('.mode insert "my t"')).result, {
+      kind: "set",
+      text: "format: insert into my t",
+    });
+    deepStrictEqual([settings.format, settings.insertTable], ["insert", "my t"]);
+    deepStrictEqual((await run(".mode")).result, {
+      kind: "reply",
+      text: "format: insert into my t",
+    });
+    deepStrictEqual((await run(".mode insert")).result, { kind: "set", text: "format: insert" });
+    strictEqual(settings.insertTable, undefined);
+    deepStrictEqual((await run(".mode list t")).result, {
+      kind: "error",
+      text: ".mode list t: only .mode insert takes a TABLE",
+    });
+    strictEqual(settings.format, "insert");
+  });
+});
+
 Deno.test("errors: bad values and unknown commands, one line each", async () => {
   await withSession(async ({ run, settings }) => {
     const errors: [string, string][] = [
-      [
-        ".mode csvv",
-        ".mode csvv: unknown format; choose one of " +
-        "table, csv, tsv, json, jsonl, markdown, line, list",
-      ],
+      [".mode csvv", `.mode csvv: unknown format; choose one of ${OUTPUT_FORMATS.join(", ")}`],
       [".maxwidth -1", ".maxwidth: expected a whole number ≥ 0 (0 = the terminal's width)"],
       [".headers maybe", ".headers: expected on or off"],
       [".nullvalue a b", ".nullvalue: expected one text; quote it when it holds spaces"],
@@ -141,6 +238,20 @@ Deno.test("errors: bad values and unknown commands, one line each", async () => 
       [".read", ".read: expected a file to run"],
       [".once", ".once: expected a file"],
       [".databases now", ".databases: takes no argument"],
+      [".seperator ;", "unknown meta-command .seperator; did you mean .separator?"],
+      [".quit 3", ".quit: expected no argument, or .exit CODE (0–255)"],
+      [".exit 256", ".exit: an exit code is 0–255"],
+      [".show x", ".show: takes no argument"],
+      [".shell", ".shell: expected a command to run"],
+      [".dump --bogus", ".dump: unknown option --bogus; it takes --newlines"],
+      [
+        ".timeout soon",
+        ".timeout: expected milliseconds a locked SQLite database is waited for (SHOW CONFIG shows sqlite.busy_timeout_ms)",
+      ],
+      [
+        ".output |less",
+        ".output |less: results cannot go to a command here; write them to a file and run the command on it (.shell)",
+      ],
     ];
     for (const [line, text] of errors) {
       const { result } = await run(line);
@@ -169,6 +280,20 @@ Deno.test("without a context (the REPL's call today): settings as before, sessio
     kind: "reply",
     text: ".tables: not available here (it needs a session)",
   });
+  deepStrictEqual(runMetaCommand(".show", settings), {
+    kind: "reply",
+    text: ".show: not available here (it needs a session)",
+  });
+  deepStrictEqual(runMetaCommand(".separator ,", settings), {
+    kind: "reply",
+    text: 'separator: "," "\\n"',
+  });
+  deepStrictEqual(runMetaCommand(".open x.db", settings), {
+    kind: "reply",
+    text: ".open: not available: Noctra's session stays open in memory; add a database with " +
+      "ATTACH 'FILE' AS name (SQLite: ATTACH 'FILE.db' AS name (TYPE SQLITE))",
+  });
+  deepStrictEqual(runMetaCommand(".exit 3", settings), { kind: "quit", exitCode: 3 });
   deepStrictEqual(runMetaCommand(".quit", settings), { kind: "quit" });
   strictEqual(runMetaCommand("SELECT 1;", settings), null);
 });
@@ -274,6 +399,19 @@ Deno.test(".read runs a file through the batch runner; its failure is `failed`",
       result: { kind: "failed", exitCode: 1 },
       output: "a\n1\n",
     });
+  });
+});
+
+Deno.test(".exit CODE in a file read from the REPL ends that file; the next .read still runs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "noctra-meta-exit-" });
+  await Deno.writeTextFile(
+    `${dir}/exit.sql`,
+    ".mode csv\nSELECT 1 AS a;\n.exit 3\nSELECT 2 AS b;\n",
+  );
+  await withSession(async ({ run }) => {
+    const first = await run(`.read ${dir}/exit.sql`);
+    deepStrictEqual(first, { result: { kind: "failed", exitCode: 3 }, output: "a\n1\n" });
+    deepStrictEqual(await run(`.read ${dir}/exit.sql`), first);
   });
 });
 

@@ -14,7 +14,9 @@ import { describeError, EXIT_STATEMENT_FAILED, exitCodeOf, NoctraError } from ".
 import { checkRead } from "../sandbox/policy.ts";
 import { printError, type ResultPrinter } from "./output.ts";
 import { type MetaContext, type MetaResult, runMetaCommand } from "./meta.ts";
+import { ChangeCounter } from "./meta_settings.ts";
 import { startProgress } from "./progress.ts";
+import type { StatementResult } from "../engine/result.ts";
 
 /** Names of the sink's errors (`OutputClosedError`, `OutputWriteError` in render/sink.ts). */
 const OUTPUT_ERRORS: ReadonlySet<string> = new Set(["OutputClosedError", "OutputWriteError"]);
@@ -32,7 +34,10 @@ export interface ScriptSource {
 
 /** How a {@link BatchRunner} treats failures. */
 export interface BatchOptions {
-  /** Go on after a failed statement or dot-command (`--continue-on-error`). */
+  /**
+   * Go on after a failed statement or dot-command (`--continue-on-error`); `.bail on|off`
+   * (`OutputSettings.bail`) overrides it once given.
+   */
   readonly continueOnError: boolean;
   /**
    * Asked before each statement and after a failure: once it returns true (a stop signal came)
@@ -51,19 +56,38 @@ export class BatchRunner {
   readonly #continueOnError: boolean;
   readonly #stopped: () => boolean;
   #depth = 0;
+  /** Scripts running now (a `.read` from the REPL runs while none is). */
+  #running = 0;
   #quit = false;
+  /** `.exit CODE`: the code the whole run ends with. */
+  #exitCode: number | undefined;
+  readonly #changes = new ChangeCounter();
 
-  /** A runner printing through `printer`. */
+  /**
+   * A runner printing through `printer`. With `continueOnError` it sets the printer's
+   * `settings.bail` to false unless `.bail` set it already, so that `.bail` and `.show` tell
+   * what a failure will do.
+   */
   constructor(noctra: Noctra, printer: ResultPrinter, options: BatchOptions) {
     this.#noctra = noctra;
     this.#printer = printer;
     this.#continueOnError = options.continueOnError;
+    if (options.continueOnError) printer.settings.bail ??= false;
     this.#stopped = options.stopped ?? (() => false);
   }
 
-  /** True once `.quit` ended a top-level script: no further script should run. */
+  /** True once `.quit` ended a top-level script (or `.exit CODE` any): no further script should run. */
   get quit(): boolean {
     return this.#quit;
+  }
+
+  /**
+   * Whether a failure stops the script now: `.bail on|off` when given (the printer's
+   * `settings.bail`), else the runner's `continueOnError` option. The caller running several
+   * scripts (`-c … -c …`) should ask it before running the next one after a failure.
+   */
+  get stopsOnError(): boolean {
+    return this.#printer.settings.bail ?? !this.#continueOnError;
   }
 
   /**
@@ -73,18 +97,57 @@ export class BatchRunner {
   get context(): MetaContext {
     return {
       printer: this.#printer,
+      sandbox: this.#noctra.engine.sandbox,
       execute: (statement) => this.#noctra.execute(statement),
+      executeWithTexts: (statement, texts) => this.#executeWithTexts(statement, texts),
       runFile: (path) => this.runFile(path),
     };
   }
 
   /**
+   * Runs `statement` with the session variables named in `texts` set to those texts (VARCHAR)
+   * for it alone — `#name` binds them as parameters — and puts back what they were.
+   */
+  async #executeWithTexts(
+    statement: string,
+    texts: Readonly<Record<string, string>>,
+  ): Promise<StatementResult> {
+    const engine = this.#noctra.engine;
+    const saved = Object.keys(texts).map((name) => [name, engine.variables.get(name)] as const);
+    try {
+      for (const [name, text] of Object.entries(texts)) {
+        await engine.setVariableFromText(name, text, "VARCHAR");
+      }
+      return await this.#noctra.execute(statement);
+    } finally {
+      for (const [name, variable] of saved) {
+        if (variable !== undefined) {
+          engine.variables.set(variable.name, variable.value, variable.type);
+        } else if (engine.variables.get(name) !== undefined) engine.variables.unset([name]);
+      }
+    }
+  }
+
+  /**
    * Runs every statement and dot-command of `script`. Returns the exit code: 0 when all
-   * succeeded, else the first failure's code (1 for a statement or a dot-command). Errors go to
-   * stderr as `noctra: error: NAME:LINE: cause`. Throws the sink's `OutputClosedError` /
-   * `OutputWriteError` when the output cannot take more.
+   * succeeded, else the first failure's code (1 for a statement or a dot-command), or the code
+   * of `.exit CODE`. A failure stops the script unless {@link stopsOnError} is false (`.bail
+   * off`, `--continue-on-error`): then the rest runs and the code is still the first failure's.
+   * With `.echo on` each statement and dot-command is written to the output before it runs;
+   * with `.changes on` each INSERT/UPDATE/DELETE is followed by DuckDB's `changes:` line on
+   * stderr. Errors go to stderr as `noctra: error: NAME:LINE: cause`. Throws the sink's
+   * `OutputClosedError` / `OutputWriteError` when the output cannot take more.
    */
   async run(script: ScriptSource): Promise<number> {
+    this.#running++;
+    try {
+      return await this.#run(script);
+    } finally {
+      this.#running--;
+    }
+  }
+
+  async #run(script: ScriptSource): Promise<number> {
     const nul = script.text.indexOf("\0");
     if (nul >= 0) {
       // DuckDB stops reading SQL text at a NUL: the statements after it would silently not run.
@@ -111,19 +174,23 @@ export class BatchRunner {
     let exitCode = 0;
     const fail = (code: number) => {
       if (exitCode === 0) exitCode = code;
-      return !this.#continueOnError;
+      return this.stopsOnError;
     };
+    const settings = this.#printer.settings;
     // Lines counted from the previous statement on, not from the top for each (quadratic: 160 ms
     // of a 2,000-statement script).
     let counted = { offset: 0, line: 1 };
     for (const part of parts) {
       if (this.#stopped()) return exitCode;
       if ("command" in part) {
+        if (settings.echo) await this.#printer.write(part.command + "\n");
         const result = await this.#runCommand(part.command);
         if (result.kind === "quit") {
-          if (this.#depth === 0) this.#quit = true;
-          return exitCode;
+          if (result.exitCode !== undefined) this.#exitCode = result.exitCode;
+          if (this.#depth === 0 || this.#exitCode !== undefined) this.#quit = true;
+          return this.#exitCode ?? exitCode;
         }
+        if (this.#exitCode !== undefined) return this.#exitCode; // `.exit CODE` in a `.read` file
         if (result.kind === "reply") this.#printer.message(result.text);
         if (result.kind === "failed" && fail(result.exitCode)) return exitCode;
         if (result.kind === "error") {
@@ -141,6 +208,9 @@ export class BatchRunner {
         line: counted.line + lineOf(script.text, part.start, counted.offset) - 1,
       };
       try {
+        if (settings.echo) {
+          await this.#printer.write(`${part.text}${part.terminated ? ";" : ""}\n`);
+        }
         await this.#runStatement(part.text);
       } catch (error) {
         // The output is gone (reader closed the pipe) or cannot be written (disk full): no later
@@ -156,8 +226,9 @@ export class BatchRunner {
 
   /**
    * Runs the script file at `path` (`.read FILE`) with this runner: its `.quit` ends that file
-   * only. Returns its exit code; throws {@link NoctraError} when the sandbox forbids reading it,
-   * it cannot be read or `.read` nests too deep.
+   * only; its `.exit CODE` ends the script run that reads it (from the REPL, only that file).
+   * Returns its exit code; throws {@link NoctraError} when the sandbox forbids reading it, it
+   * cannot be read or `.read` nests too deep.
    */
   async runFile(path: string): Promise<number> {
     checkRead(this.#noctra.engine.sandbox, path, `.read ${path}`);
@@ -179,11 +250,17 @@ export class BatchRunner {
         : describeError(error);
       throw new NoctraError(`cannot read ${path}: ${reason}`);
     }
+    const outermost = this.#running === 0;
     this.#depth++;
     try {
       return await this.run({ name: path, text });
     } finally {
       this.#depth--;
+      if (outermost) {
+        // Read from the REPL: `.exit CODE` ended that file; the session goes on.
+        this.#exitCode = undefined;
+        this.#quit = false;
+      }
     }
   }
 
@@ -197,11 +274,16 @@ export class BatchRunner {
     const printer = this.#printer;
     const started = performance.now();
     this.#noctra.engine.copyOutput = printer.mayCopy();
-    // On a terminal, a statement that runs longer than 0.5 s shows a progress bar on stderr.
-    const progress = startProgress(() => this.#noctra.progress());
+    // On a terminal, a statement that runs longer than 0.5 s shows a progress bar on stderr
+    // (unless `.progress_bar off`).
+    const progress = printer.settings.progressBar === false
+      ? { stop() {} }
+      : startProgress(() => this.#noctra.progress());
     try {
       const result = await this.#noctra.execute(text);
       await printer.print(result, false, () => progress.stop());
+      const changes = printer.settings.changes ? this.#changes.line(text, result) : undefined;
+      if (changes !== undefined) printer.message(changes);
     } finally {
       progress.stop();
     }

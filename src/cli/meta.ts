@@ -10,21 +10,19 @@
  *
  * @module
  */
-import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "../render/renderer.ts";
+import { OUTPUT_FORMATS } from "../render/renderer.ts";
 import type { OutputSettings } from "./output.ts";
 import { type RoutingStrategy, strategyFromName } from "../engine/routing.ts";
 import { describeError } from "../errors.ts";
 import { editDistance } from "../edit_distance.ts";
 import { rqlCommandsHelp } from "./help.ts";
-import {
-  commandWords,
-  type MetaContext,
-  type MetaResult,
-  runSessionCommand,
-  SESSION_COMMANDS,
-} from "./meta_session.ts";
+import { commandWords, onOff, wholeNumber } from "./meta_words.ts";
+import type { MetaContext, MetaResult } from "./meta_types.ts";
+import { runSessionCommand, SESSION_COMMANDS } from "./meta_session.ts";
+import { modeCommand, OUTPUT_SETTING_COMMANDS, runOutputSetting } from "./meta_settings.ts";
+import { refusal, REFUSED_COMMANDS } from "./meta_refused.ts";
 
-export type { MetaContext, MetaResult } from "./meta_session.ts";
+export type { MetaContext, MetaResult } from "./meta_types.ts";
 
 function engineName(strategy: RoutingStrategy): string {
   return strategy === "auto" ? "hybrid" : strategy;
@@ -38,6 +36,21 @@ export type MetaOutcome =
   | { readonly kind: "quit" }
   | { readonly kind: "reply"; readonly text: string };
 
+/** The output formats for `help`, wrapped under its descriptions column. */
+function formatList(): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const format of OUTPUT_FORMATS) {
+    const next = line === "" ? format : `${line}, ${format}`;
+    if (next.length > 36 && line !== "") {
+      lines.push(line + ",");
+      line = format;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.join("\n" + " ".repeat(32));
+}
+
 /** The REPL's `help` text; its RQL commands come from `RQL_COMMANDS`. */
 export const REPL_HELP =
   `Statements end with ';' and may span lines. Ctrl-C clears the input or stops a
@@ -49,35 +62,56 @@ RQL commands (docs/RQL.md):
 ${rqlCommandsHelp()}
 Meta-commands (also as DuckDB's dot-commands):
   help, :help, .help            this text
-  quit, exit, :quit, .quit      leave (in a script: stop it)
+  quit, exit, :quit, .quit      leave (in a script: stop it); .exit CODE ends a script run
+                                with exit code CODE
   :format [FORMAT], .mode [FORMAT]
-                                show or set the format: ${OUTPUT_FORMATS.join(", ")}
+                                show or set the format: ${formatList()}
+  .mode insert [TABLE]          INSERT statements into TABLE (default "table")
   :timer on|off, .timer on|off  print elapsed time after each statement
   .maxrows [N]                  rows a table shows (0 = all)
   .maxwidth [N]                 width a table is fitted to (0 = the terminal's)
+  .width [N …]                  minimum widths of the first columns (negative: right-aligned;
+                                alone: by content again)
   .headers on|off               header line of csv, tsv and list
   .nullvalue [TEXT]             how NULL shows in table, line, list, csv and tsv
+  .separator [COL [ROW]]        column and row separators of list, csv and tsv ("\\t" is a tab;
+                                .mode puts the format's own back)
+  .thousand_sep [C|space|none]  group the digits of numbers in tables
+  .decimal_sep [C|space|none]   decimal separator of numbers in tables (none: '.')
   .pager [on|off|auto]          tall results through $PAGER (default less -RFXS)
+  .prompt [MAIN [CONTINUE]]     the REPL's prompts (quote them for spaces)
+  .status on|off                the REPL's status line after each statement
+  .highlight on|off             highlighting of the input as you type
+  .progress_bar on|off          the progress bar of long statements
+  .echo on|off                  print each statement and dot-command of a script before it runs
+  .bail on|off                  on (the default): a script stops at its first error; off: it goes
+                                on and exits non-zero at the end (as --continue-on-error)
+  .changes on|off               after INSERT, UPDATE, DELETE: rows changed and the total
+  .show                         the settings above
   .last                         the last result again, all its rows
   .chart bar|line|hist [x] [y]  draw the last result
   .tables [PATTERN]             tables and views, also of SQLite attachments (LIKE PATTERN)
   .schema [PATTERN]             their CREATE statements
+  .indexes [TABLE]              indexes, of tables matching LIKE pattern TABLE
   .databases, .sources          file views and attachments (SHOW SOURCES)
+  .dump [--newlines] [PATTERN …] DuckDB's own tables, views and indexes as SQL (BEGIN, CREATE,
+                                INSERT …, COMMIT)
+  .import [--csv|--json|--parquet] [--OPTION VALUE …] FILE TABLE
+                                load FILE into TABLE (alias.table for SQLite): created when
+                                missing, else appended; unparsable CSV rows are skipped
   .read FILE                    run the statements and dot-commands of FILE
   .output [FILE], .once FILE    results to FILE until .output / for the next one only
+  .print TEXT …                 print TEXT ("\\t" is a tab)
+  .cd [DIR]                     change (show) the working directory
+  .shell CMD …, .system CMD …   run CMD with sh -c (cmd /c); refused in a confined session
+                                (--sandbox, --allow-read, --allow-write)
+  .timeout MS                   wait MS for a locked SQLite database (sqlite.busy_timeout_ms)
+  .version                      Noctra's, DuckDB's and Deno's versions
   .edit                         the last statement in $VISUAL/$EDITOR, back as the input (REPL)
   :engine [hybrid|duckdb|sqlite] show or force the engine that runs statements
+DuckDB's .open, .excel, .log, .binary, .columns, .safe_mode … say why Noctra has none and what
+to use instead.
 In scripts (-f, stdin, .read) the '.' forms work too, each on a line of its own.`;
-
-/** DuckDB `.mode` names that differ from ours. */
-const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
-  duckbox: "table",
-  box: "table",
-  tabs: "tsv",
-  json: "json",
-  jsonlines: "jsonl",
-  ndjson: "jsonl",
-};
 
 /** Every command name, for "did you mean" (`q` and `exit` are spelled out by others). */
 const COMMAND_NAMES: readonly string[] = [
@@ -92,7 +126,10 @@ const COMMAND_NAMES: readonly string[] = [
   "nullvalue",
   "pager",
   "engine",
+  "exit",
+  ...OUTPUT_SETTING_COMMANDS,
   ...SESSION_COMMANDS,
+  ...REFUSED_COMMANDS,
 ];
 
 /** A meta-command line taken apart: `.mode csv;` → word `.mode`, name `mode`, argument `csv`. */
@@ -190,21 +227,10 @@ function runSettingCommand(
     case "quit":
     case "exit":
     case "q":
-      return { kind: "quit" };
+      return quit(word, argument);
     case "format":
-    case "mode": {
-      if (argument === "") return { kind: "reply", text: `format: ${settings.format}` };
-      const lower = argument.toLowerCase();
-      const format = isOutputFormat(lower) ? lower : DUCKDB_MODE_ALIASES[lower];
-      if (format === undefined) {
-        return {
-          kind: "error",
-          text: `${word} ${argument}: unknown format; choose one of ${OUTPUT_FORMATS.join(", ")}`,
-        };
-      }
-      settings.format = format;
-      return { kind: "set", text: `format: ${format}` };
-    }
+    case "mode":
+      return modeCommand(word, argument, settings);
     case "timer":
       return onOff(word, argument, "timer", settings.timer, (on) => settings.timer = on);
     case "headers":
@@ -246,8 +272,11 @@ function runSettingCommand(
     }
     case "engine":
       return engineCommand(word, argument, engine);
-    default:
-      return { kind: "error", text: unknownCommand(word) };
+    default: {
+      const result = runOutputSetting(word, name, argument, settings);
+      if (result !== undefined) return result;
+      return { kind: "error", text: refusal(word, name) ?? unknownCommand(word) };
+    }
   }
 }
 
@@ -266,42 +295,18 @@ function unknownCommand(word: string): string {
   return `unknown meta-command ${word}; type help for the list`;
 }
 
-/** The values DuckDB's CLI reads as on and off. */
-const ON_WORDS: ReadonlySet<string> = new Set(["on", "true", "yes", "1"]);
-const OFF_WORDS: ReadonlySet<string> = new Set(["off", "false", "no", "0"]);
-
-/** An on/off setting: shows it without an argument, sets it with one. */
-function onOff(
-  word: string,
-  argument: string,
-  label: string,
-  current: boolean,
-  set: (on: boolean) => void,
-): MetaResult {
-  const value = argument.toLowerCase();
-  if (value === "") return { kind: "reply", text: `${label}: ${current ? "on" : "off"}` };
-  if (!ON_WORDS.has(value) && !OFF_WORDS.has(value)) {
-    return { kind: "error", text: `${word}: expected on or off` };
+/**
+ * `.quit`, `.exit [CODE]`: leave. `.exit CODE` (DuckDB's) ends a script run at once, also from a
+ * `.read` file, with exit code CODE.
+ */
+function quit(word: string, argument: string): MetaResult {
+  if (argument === "") return { kind: "quit" };
+  if (word.slice(1).toLowerCase() !== "exit" || !/^\d{1,3}$/.test(argument)) {
+    return { kind: "error", text: `${word}: expected no argument, or .exit CODE (0–255)` };
   }
-  set(ON_WORDS.has(value));
-  return { kind: "set", text: `${label}: ${ON_WORDS.has(value) ? "on" : "off"}` };
-}
-
-/** A whole-number setting ≥ 0: shows it without an argument, sets it with one. */
-function wholeNumber(
-  word: string,
-  argument: string,
-  label: string,
-  current: number,
-  zero: string,
-  set: (value: number) => void,
-): MetaResult {
-  if (argument === "") return { kind: "reply", text: `${label}: ${current}` };
-  if (!/^\d+$/.test(argument) || !Number.isSafeInteger(Number(argument))) {
-    return { kind: "error", text: `${word}: expected a whole number ≥ 0 (${zero})` };
-  }
-  set(Number(argument));
-  return { kind: "set", text: `${label}: ${Number(argument)}` };
+  const code = Number(argument);
+  if (code > 255) return { kind: "error", text: `${word}: an exit code is 0–255` };
+  return code === 0 ? { kind: "quit" } : { kind: "quit", exitCode: code };
 }
 
 /** `.nullvalue TEXT` (quote TEXT for spaces or an empty text); alone, shows it. */

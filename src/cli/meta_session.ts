@@ -1,55 +1,25 @@
 /**
  * The meta-commands that need the session (see src/cli/meta.ts): `.last` and `.chart` over the
- * kept last result, `.tables`, `.schema`, `.databases`/`.sources` through statements, `.read`
- * through the batch runner, `.output`/`.once` through the printer. They reach the session only
- * through a {@link MetaContext}.
+ * kept last result, `.tables`, `.schema`, `.indexes`, `.databases`/`.sources` and `.timeout`
+ * through statements, `.read` through the batch runner, `.output`/`.once` through the printer;
+ * and, in modules of their own, `.show`/`.print`/`.version` (meta_show.ts), `.cd` and
+ * `.shell`/`.system` (meta_shell.ts), `.import` (meta_import.ts) and `.dump` (meta_dump.ts).
+ * They reach the session only through a {@link MetaContext}.
  *
  * @module
  */
-import type { ResultPrinter } from "./output.ts";
-import {
-  type Cell,
-  iterateRows,
-  rowsResultFromArrays,
-  type StatementResult,
-} from "../engine/result.ts";
+import { type Cell, iterateRows, rowsResultFromArrays } from "../engine/result.ts";
 import { lastResultNote, lastResultRows } from "../render/last_result.ts";
-import { NoctraError } from "../errors.ts";
 import { quoteIdentifier } from "../sql_text.ts";
+import { likePattern, oneWord } from "./meta_words.ts";
+import type { MetaContext, MetaResult } from "./meta_types.ts";
+import { runShowCommand } from "./meta_show.ts";
+import { changeDirectory, runShell } from "./meta_shell.ts";
+import { importFile } from "./meta_import.ts";
+import { dumpDatabase } from "./meta_dump.ts";
 
-/**
- * What a meta-command run with a {@link MetaContext} did:
- *
- * - `quit`: leave the REPL; in a script, stop the script (in a `.read` file, that file).
- * - `reply`: an answer to show (`.mode` alone, `.help`, what `.last` could not show).
- * - `set`: a setting changed; `text` confirms it (the REPL shows it, scripts stay silent).
- * - `done`: its output is written already (`.tables`, `.schema`, `.last`, `.chart`).
- * - `error`: it failed; `text` says why in one line (a script reports `NAME:LINE: text` and
- *   stops); `cause` is the error thrown, if any (output errors end a script as they do after a
- *   statement).
- * - `failed`: a `.read` script failed; its errors were reported; `exitCode` is its code.
- */
-export type MetaResult =
-  | { readonly kind: "quit" }
-  | { readonly kind: "reply"; readonly text: string }
-  | { readonly kind: "set"; readonly text: string }
-  | { readonly kind: "done" }
-  | { readonly kind: "error"; readonly text: string; readonly cause?: unknown }
-  | { readonly kind: "failed"; readonly exitCode: number };
-
-/** What the meta-commands that need the session may use of it; see the module. */
-export interface MetaContext {
-  /** The printer: output settings, the last result, the `.output` file, text output. */
-  readonly printer: ResultPrinter;
-  /** Runs one statement (SQL or RQL) and returns its result unprinted. */
-  execute(statement: string): Promise<StatementResult>;
-  /**
-   * Runs the statements and dot-commands of the script file at `path` as `-f` does, printing
-   * their results; returns its exit code (its errors are reported already). Throws when the
-   * file cannot be read.
-   */
-  runFile(path: string): Promise<number>;
-}
+export type { MetaContext, MetaResult } from "./meta_types.ts";
+export { commandWords } from "./meta_words.ts";
 
 /** Commands that need a {@link MetaContext}. */
 export const SESSION_COMMANDS: ReadonlySet<string> = new Set([
@@ -57,44 +27,23 @@ export const SESSION_COMMANDS: ReadonlySet<string> = new Set([
   "chart",
   "tables",
   "schema",
+  "indexes",
+  "indices",
   "databases",
   "sources",
   "read",
   "output",
   "once",
+  "show",
+  "print",
+  "version",
+  "cd",
+  "shell",
+  "system",
+  "import",
+  "dump",
+  "timeout",
 ]);
-
-/**
- * The words of a dot-command's argument as the DuckDB CLI splits them: at spaces; a word that
- * starts with a single or double quote runs to the matching quote (`.read "my file.sql"`,
- * `.nullvalue ''`), `\` escaping a character inside double quotes; a quote later in a word is
- * a character (`.read it's.sql`). Throws on an unclosed quote.
- */
-export function commandWords(word: string, argument: string): string[] {
-  const words: string[] = [];
-  const pattern = /\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)"|([^\s'"]\S*))/y;
-  let at = 0;
-  while (at < argument.length) {
-    pattern.lastIndex = at;
-    const match = pattern.exec(argument);
-    if (match === null) break;
-    words.push(match[1] ?? match[2]?.replace(/\\(.)/g, "$1") ?? match[3]!);
-    at = pattern.lastIndex;
-  }
-  if (argument.slice(at).trim() !== "") {
-    throw new NoctraError(`${word}: unclosed quote in ${argument}`);
-  }
-  return words;
-}
-
-/** The one word (a file name, a pattern) of `argument`, or undefined when it is empty. */
-function oneWord(word: string, argument: string, what: string): string | undefined {
-  const words = commandWords(word, argument);
-  if (words.length > 1) {
-    throw new NoctraError(`${word}: expected one ${what}; quote it when it holds spaces`);
-  }
-  return words[0];
-}
 
 /**
  * Runs the session command `name` (one of {@link SESSION_COMMANDS}), typed as `word` with
@@ -133,6 +82,10 @@ export async function runSessionCommand(
       if (text !== "") await printer.write(text);
       return { kind: "done" };
     }
+    case "indexes":
+    case "indices":
+      await printer.print(await indexes(context, oneWord(word, argument, "pattern")), true);
+      return { kind: "done" };
     case "databases":
     case "sources":
       if (argument !== "") return { kind: "error", text: `${word}: takes no argument` };
@@ -147,6 +100,13 @@ export async function runSessionCommand(
     case "output":
     case "once": {
       const path = oneWord(word, argument, "file");
+      if (path?.startsWith("|")) {
+        return {
+          kind: "error",
+          text:
+            `${word} ${path}: results cannot go to a command here; write them to a file and run the command on it (.shell)`,
+        };
+      }
       if (path === undefined) {
         if (name === "once") return { kind: "error", text: `${word}: expected a file` };
         await printer.endRedirect(true);
@@ -155,29 +115,75 @@ export async function runSessionCommand(
       await printer.redirect(path, name === "once");
       return { kind: "set", text: `output: ${path}${name === "once" ? " (the next result)" : ""}` };
     }
+    case "show":
+    case "print":
+    case "version":
+      return await runShowCommand(word, name, argument, context);
+    case "cd":
+      return changeDirectory(word, argument, context);
+    case "shell":
+    case "system":
+      return await runShell(word, argument, context);
+    case "import":
+      return await importFile(word, argument, context);
+    case "dump":
+      return await dumpDatabase(word, argument, context);
+    case "timeout":
+      return await busyTimeout(word, argument, context);
     default:
       throw new Error(`no session command ${name}`);
   }
-}
-
-/**
- * A SQL LIKE pattern (`%` any text, `_` one character, case-sensitive as in DuckDB) as a regular
- * expression matching whole names.
- */
-function likePattern(pattern: string): RegExp {
-  let source = "";
-  for (const char of pattern) {
-    if (char === "%") source += "[\\s\\S]*";
-    else if (char === "_") source += "[\\s\\S]";
-    else source += char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`, "u");
 }
 
 async function rowsOf(context: MetaContext, statement: string): Promise<Cell[][]> {
   const result = await context.execute(statement);
   if (result.kind !== "rows") return [];
   return await Array.fromAsync(iterateRows(result));
+}
+
+/**
+ * `.timeout MS`: how long a statement waits for a locked SQLite database, as sqlite3's
+ * `.timeout` (`SET sqlite.busy_timeout_ms = MS`).
+ */
+async function busyTimeout(word: string, argument: string, context: MetaContext) {
+  if (!/^\d{1,9}$/.test(argument)) {
+    return {
+      kind: "error" as const,
+      text:
+        `${word}: expected milliseconds a locked SQLite database is waited for (SHOW CONFIG shows sqlite.busy_timeout_ms)`,
+    };
+  }
+  await context.execute(`SET sqlite.busy_timeout_ms = ${Number(argument)}`);
+  return { kind: "set" as const, text: `timeout: ${Number(argument)} ms` };
+}
+
+/**
+ * `.indexes [TABLE]`: the indexes of DuckDB's own database and of each SQLite attachment, as
+ * rows (`source`, `name`, `table`); only those of tables matching the LIKE pattern TABLE.
+ */
+async function indexes(context: MetaContext, pattern: string | undefined) {
+  const like = pattern === undefined ? undefined : likePattern(pattern);
+  const matches = (table: Cell) => like === undefined || like.test(String(table));
+  const rows: Cell[][] = (await rowsOf(
+    context,
+    "SELECT 'duckdb', index_name, table_name FROM duckdb_indexes() " +
+      "WHERE database_name = current_database() ORDER BY table_name, index_name",
+  )).filter((row) => matches(row[2]));
+  const sqlite = (await rowsOf(context, "SHOW SOURCES"))
+    .filter((row) => row[1] === "sqlite" && row[5] === "ok")
+    .map((row) => String(row[0]));
+  for (const alias of sqlite) {
+    const found = await rowsOf(
+      context,
+      `SELECT name, tbl_name FROM ${quoteIdentifier(alias)}.sqlite_master ` +
+        "WHERE type = 'index' ORDER BY tbl_name, name",
+    );
+    for (const [name, table] of found) if (matches(table)) rows.push([alias, name, table]);
+  }
+  return rowsResultFromArrays(
+    ["source", "name", "table"].map((name) => ({ name, type: "VARCHAR", kind: "text" as const })),
+    rows,
+  );
 }
 
 /** `.tables [PATTERN]`: `SHOW TABLES`, only the names that match PATTERN when given. */
