@@ -185,6 +185,25 @@ Deno.test(".bail off: a script goes on after errors and exits 1; .bail on stops 
   match(on.stderr, /^bail: off\nnoctra: error: stdin:4: Binder Error/);
 });
 
+Deno.test(".bail off in one -c script lets the next -c scripts run; the exit code stays 1", async () => {
+  const run = await runNoctra([
+    "--format",
+    "csv",
+    "-c",
+    ".bail off",
+    "-c",
+    "select nope",
+    "-c",
+    "select 2 b",
+  ]);
+  strictEqual(run.code, 1);
+  strictEqual(run.stdout, "b\n2\n");
+  match(run.stderr, /^noctra: error: -c\[2\]:1: Binder Error/);
+  const stopped = await runNoctra(["--format", "csv", "-c", "select nope", "-c", "select 2 b"]);
+  strictEqual(stopped.code, 1);
+  strictEqual(stopped.stdout, "");
+});
+
 Deno.test(".changes on: DuckDB's line after each INSERT, UPDATE and DELETE, on stderr", async () => {
   // The DuckDB CLI prints the same lines (on stdout), and also one after CREATE and SELECT
   // (`changes:   0` / the previous count), which say nothing and are left out here.

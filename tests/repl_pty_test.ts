@@ -566,3 +566,40 @@ Deno.test("REPL on a terminal: one row wider than the screen prints as lines, a 
     },
   );
 });
+
+Deno.test("REPL on a terminal: .prompt, .status, .changes, .echo and .exit CODE", async () => {
+  await withRepl({ size: [120, 40] }, async (repl) => {
+    const prompted = async (text: string, prompt: string) => {
+      const before = (await repl.lines()).length;
+      await repl.type(text);
+      await repl.press("Enter");
+      return await repl.waitFor((lines) => lines.at(-1) === prompt && lines.length > before);
+    };
+    await prompted(".prompt 'sql> ' '... '", "sql>");
+    deepStrictEqual((await prompted("SELECT 1", "...")).slice(-2), ["sql> SELECT 1", "..."]);
+    deepStrictEqual(
+      (await prompted("AS one;", "sql>")).slice(-9, -1),
+      ["... AS one;", ...oneCell("one", "integer", "1", true)],
+    );
+    await prompted(".changes on", "sql>");
+    await prompted("CREATE TABLE t AS SELECT * FROM range(3) r(i);", "sql>");
+    const updated = await prompted("UPDATE t SET i = i + 1 WHERE i > 0;", "sql>");
+    deepStrictEqual(updated.slice(-3, -1), [
+      "2 rows changed",
+      "changes:   2   total_changes: 2",
+    ]);
+    await prompted(".status on", "sql>");
+    const status = (await prompted("SELECT count(*) FROM t;", "sql>")).at(-2)!;
+    ok(
+      /^DuckDB │ local I\/O, \d+ threads? │ t │ memory .+ │ 1 row │ [\d.]+ ms$/.test(status),
+      status,
+    );
+    await prompted(".status off", "sql>");
+    await prompted(".echo on", "sql>");
+    const echoed = await prompted("SELECT 'x' AS y;", "sql>");
+    strictEqual(echoed.at(-9), "SELECT 'x' AS y;");
+    await repl.type(".exit 3");
+    await repl.press("Enter");
+    await repl.waitFor((lines) => lines.at(-1) === "exit 3");
+  });
+});

@@ -282,8 +282,9 @@ export class BatchRunner {
     try {
       const result = await this.#noctra.execute(text);
       await printer.print(result, false, () => progress.stop());
-      const changes = printer.settings.changes ? this.#changes.line(text, result) : undefined;
-      if (changes !== undefined) printer.message(changes);
+      // Counted always: `total_changes` is the session's, as DuckDB's.
+      const changes = this.#changes.line(text, result);
+      if (printer.settings.changes && changes !== undefined) printer.message(changes);
     } finally {
       progress.stop();
     }

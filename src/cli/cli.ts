@@ -139,7 +139,7 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
   const stopped = () => output.stopCode() !== null;
   try {
     if (scripts === "repl") {
-      await runRepl(noctra, printer, Number(config.get("repl.history_size")));
+      exitCode = await runRepl(noctra, printer, Number(config.get("repl.history_size")));
     } else {
       const runner = new BatchRunner(noctra, printer, {
         continueOnError: options.continueOnError,
@@ -148,7 +148,9 @@ export async function runCli(prepared: PreparedRun): Promise<number> {
       for (const script of scripts) {
         const code = await runner.run(script);
         if (exitCode === 0) exitCode = code;
-        if ((code !== 0 && !options.continueOnError) || stopped() || runner.quit) break;
+        // `.bail off` in one -c script lets the next run (as --continue-on-error); `.bail on`
+        // stops even with it.
+        if ((code !== 0 && runner.stopsOnError) || stopped() || runner.quit) break;
       }
     }
     await printer.flush();

@@ -19,6 +19,7 @@ import { endsWithCompleteStatement, splitStatements } from "../rql/splitter.ts";
 import { describeError, NoctraError } from "../errors.ts";
 import type { ResultPrinter } from "./output.ts";
 import { runMetaCommand } from "./meta.ts";
+import { ChangeCounter } from "./meta_settings.ts";
 import { BatchRunner } from "./batch.ts";
 import { startProgress } from "./progress.ts";
 import type { Completion } from "./line_editor/completion_list.ts";
@@ -79,12 +80,15 @@ function isDumbTerminal(): boolean {
   }
 }
 
-/** Runs the REPL until the user quits, keeping `historySize` statements of history. */
+/**
+ * Runs the REPL until the user quits, keeping `historySize` statements of history. Resolves to
+ * the exit code: 0, or CODE of `.exit CODE`.
+ */
 export async function runRepl(
   noctra: Noctra,
   printer: ResultPrinter,
   historySize = 1000,
-): Promise<void> {
+): Promise<number> {
   const [{ LineEditor }, { denoTerminal }, { loadHistory, saveHistory }] = await Promise.all([
     import("./line_editor/editor.ts"),
     import("./line_editor/terminal.ts"),
@@ -132,6 +136,8 @@ export async function runRepl(
   printer.message(`Noctra — SQL over files. Type help for help, Ctrl-D to quit.`);
   editor.open();
   let initial = "";
+  let exitCode = 0;
+  const changes = new ChangeCounter();
   try {
     for (;;) {
       if (!editor.hasPendingInput) save();
@@ -151,20 +157,25 @@ export async function runRepl(
         }
         continue;
       }
+      // `.echo on`: what runs is written to the output first, as the DuckDB CLI does.
+      if (settings.echo) await printer.write(`${text}\n`);
       if (!text.includes("\n") && isMetaCommandLine(text)) {
         await assist.idle();
         const outcome = await editor.whileRunning(
           () => runMetaCommand(text, printer.settings, noctra.engine, context),
           () => noctra.interrupt(),
         );
-        if (outcome?.kind === "quit") break;
+        if (outcome?.kind === "quit") {
+          exitCode = outcome.exitCode ?? 0;
+          break;
+        }
         if (outcome?.kind === "reply" || outcome?.kind === "set") printer.message(outcome.text);
         if (outcome?.kind === "error") printer.message(`error: ${outcome.text}`);
         if (outcome !== null) continue;
       }
       await assist.idle();
       await editor.whileRunning(
-        () => runInteractive(noctra, text, printer),
+        () => runInteractive(noctra, text, printer, changes),
         () => noctra.interrupt(),
       );
     }
@@ -173,26 +184,30 @@ export async function runRepl(
     editor.close();
   }
   await printer.flush();
+  return exitCode;
 }
 
 /**
- * Prints the status line of the statement just run (src/cli/status_bar.ts) on stderr: `rows` it
+ * Prints the status line of `statement`, just run (src/cli/status_bar.ts), on stderr: `rows` it
  * returned (undefined: not a query), `elapsedMs` from submitting it. DuckDB's memory is left out
  * when it cannot be read.
  */
 async function printStatus(
   noctra: Noctra,
   printer: ResultPrinter,
+  statement: string,
   rows: number | undefined,
   elapsedMs: number,
 ): Promise<void> {
-  const { statusLine } = await import("./status_bar.ts");
-  const memory = await noctra.engine.duckdb.memoryUse().catch(() => undefined);
+  const { statusLine, routeWithSources } = await import("./status_bar.ts");
+  const duckdb = noctra.engine.duckdb;
+  const route = await routeWithSources(noctra.engine.route, statement, duckdb);
+  const memory = await duckdb.memoryUse().catch(() => undefined);
   let width = 80;
   try {
     if (Deno.stderr.isTerminal()) width = Deno.consoleSize().columns || width;
   } catch { /* not a terminal */ }
-  const facts = { route: noctra.engine.route, rows, elapsedMs, ...(memory ? { memory } : {}) };
+  const facts = { route, rows, elapsedMs, ...(memory ? { memory } : {}) };
   printer.message(statusLine(facts, width, Deno.stderr.isTerminal() && !Deno.noColor));
 }
 
@@ -290,7 +305,12 @@ class Assist {
   }
 }
 
-async function runInteractive(noctra: Noctra, script: string, printer: ResultPrinter) {
+async function runInteractive(
+  noctra: Noctra,
+  script: string,
+  printer: ResultPrinter,
+  changes: ChangeCounter,
+) {
   let statements;
   try {
     statements = splitStatements(script);
@@ -309,8 +329,11 @@ async function runInteractive(noctra: Noctra, script: string, printer: ResultPri
       const rows = await printer.print(result, true, () => progress.stop());
       const elapsedMs = performance.now() - started;
       if (printer.settings.timer) printer.message(`Run Time: ${elapsedMs.toFixed(1)} ms`);
+      const changed = changes.line(statement.text, result);
+      if (printer.settings.changes && changed !== undefined) printer.message(changed);
       if (printer.settings.statusBar) {
-        await printStatus(noctra, printer, result.kind === "rows" ? rows : undefined, elapsedMs);
+        const shown = result.kind === "rows" ? rows : undefined;
+        await printStatus(noctra, printer, statement.text, shown, elapsedMs);
       }
     } catch (error) {
       progress.stop();

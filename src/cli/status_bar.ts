@@ -14,7 +14,8 @@
  *
  * @module
  */
-import type { StatementRoute } from "../engine/statement_route.ts";
+import { sourcesOf, type StatementRoute } from "../engine/statement_route.ts";
+import { relationsOf } from "../engine/relations.ts";
 import { groupedDigits } from "../render/values.ts";
 import { textLength } from "../render/text_layout.ts";
 
@@ -43,6 +44,25 @@ export function binarySize(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * `route` with its sources filled in from DuckDB's parse tree of `statement` when the router did
+ * not need them (a DuckDB query that names no file is run without asking the parser); `route`
+ * as it is when it has sources, is not DuckDB's, or the statement does not parse (`#variables`,
+ * not a SELECT).
+ */
+export async function routeWithSources(
+  route: StatementRoute,
+  statement: string,
+  duckdb: { parseTree(statement: string): Promise<unknown> },
+): Promise<StatementRoute> {
+  if (route.engine !== "duckdb" || route.sources.length > 0) return route;
+  try {
+    return { ...route, sources: sourcesOf(relationsOf(await duckdb.parseTree(statement))) };
+  } catch {
+    return route;
+  }
 }
 
 /** The engine part: `DuckDB`, `SQLite`, `hybrid: SQLite db.t → DuckDB`, `RQL`. */

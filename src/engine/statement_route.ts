@@ -71,6 +71,39 @@ export function pathsRead(relations: StatementRelations | null): string[] {
 }
 
 /**
+ * What `relations` (null: no parse tree) names, as {@link StatementRoute.sources} lists it:
+ * `catalog.schema.table` with the parts written, table functions as `name(first argument)`;
+ * each once.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { sourcesOf } from "./statement_route.ts";
+ *
+ * deepStrictEqual(
+ *   sourcesOf({
+ *     tables: [{ catalog: "db", schema: "", table: "t" }, { catalog: "db", schema: "", table: "t" }],
+ *     tableFunctions: [{ name: "read_csv", firstArgument: "a.csv" }],
+ *   }),
+ *   ["db.t", "read_csv(a.csv)"],
+ * );
+ * ```
+ */
+export function sourcesOf(relations: StatementRelations | null): string[] {
+  if (relations === null) return [];
+  return [
+    ...new Set([
+      ...relations.tables.map((table) =>
+        [table.catalog, table.schema, table.table].filter((part) => part !== "").join(".")
+      ),
+      ...relations.tableFunctions.map((fn) =>
+        fn.firstArgument === undefined ? `${fn.name}()` : `${fn.name}(${fn.firstArgument})`
+      ),
+    ]),
+  ];
+}
+
+/**
  * The route of a statement `engine` ran over `relations` (null: no parse tree), with the SQLite
  * tables `bridged` into DuckDB and, unless SQLite ran it alone, the threads `performance` gives
  * its paths.
@@ -102,19 +135,12 @@ export function routeOf(
   bridged: readonly { readonly source: { readonly alias: string }; readonly table: string }[] = [],
 ): StatementRoute {
   const paths = pathsRead(relations);
-  const sources = relations === null ? [] : [
-    ...relations.tables.map((table) =>
-      [table.catalog, table.schema, table.table].filter((part) => part !== "").join(".")
-    ),
-    ...relations.tableFunctions.map((fn) =>
-      fn.firstArgument === undefined ? `${fn.name}()` : `${fn.name}(${fn.firstArgument})`
-    ),
-  ];
+  const sources = sourcesOf(relations);
   const remote = paths.some(isRemotePath);
   return {
     engine,
     bridged: bridged.map(({ source, table }) => `${source.alias}.${table}`),
-    sources: [...new Set(sources)],
+    sources,
     ...(engine === "sqlite" ? {} : { threads: performance.threadsFor(paths) }),
     remote,
   };
