@@ -18,6 +18,25 @@ export function rqlCommandsHelp(): string {
   ).join("");
 }
 
+/**
+ * `words` joined by `separator` into lines of at most `width` characters, each indented by
+ * `indent` spaces (the separator ends a line that continues).
+ */
+function wrapList(words: readonly string[], separator: string, indent: number, width: number) {
+  const lines: string[] = [];
+  let line = "";
+  for (const [index, word] of words.entries()) {
+    const piece = word + (index < words.length - 1 ? separator : "");
+    if (line !== "" && indent + (line + piece).trimEnd().length > width) {
+      lines.push(line.trimEnd());
+      line = "";
+    }
+    line += piece;
+  }
+  if (line !== "") lines.push(line.trimEnd());
+  return lines.map((text) => " ".repeat(indent) + text).join("\n");
+}
+
 /** The `--help` text. */
 export const HELP_TEXT =
   `noctra — SQL over CSV, TSV, JSON, NDJSON and Parquet files, powered by DuckDB
@@ -31,7 +50,8 @@ a script.
 Options:
   -c, --command SQL       run SQL (repeatable; statements run in order)
   -f, --file PATH         run the script at PATH
-      --format FORMAT     ${OUTPUT_FORMATS.join(" | ")} (default: table)
+      --format FORMAT     output format (default: table):
+${wrapList(OUTPUT_FORMATS, " | ", 26, 92)}
   -o, --output FILE       write results to FILE instead of stdout; FILE is replaced only
                           when every statement succeeds (else it keeps what it had)
       --max-rows N        rows a table shows at most; 0 shows all (default: 40)

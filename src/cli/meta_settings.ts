@@ -22,7 +22,6 @@ export const DEFAULT_PROMPTS = { main: "noctra> ", continuation: "   ...> " } as
 /** DuckDB `.mode` names that differ from ours. */
 const DUCKDB_MODE_ALIASES: Readonly<Record<string, OutputFormat>> = {
   duckbox: "table",
-  box: "table",
   tabs: "tsv",
   jsonlines: "jsonl",
   ndjson: "jsonl",
@@ -112,7 +111,7 @@ function formatText(settings: OutputSettings): string {
 
 /**
  * `.mode [FORMAT [TABLE]]` / `:format [FORMAT]`: shows the format, or sets it to one of
- * `OUTPUT_FORMATS` or a DuckDB name for one (`duckbox`, `box`, `tabs`, `jsonlines`). `TABLE`
+ * `OUTPUT_FORMATS` or a DuckDB name for one (`duckbox`, `tabs`, `jsonlines`). `TABLE`
  * follows only `insert` (`.mode insert t` → `settings.insertTable = "t"`, as written; bare
  * `.mode insert` forgets it, as DuckDB goes back to `"table"`). The list, csv, tsv, line …
  * formats put their own separators back, as DuckDB's `.mode` does. Returns the outcome.
