@@ -428,3 +428,29 @@ Deno.test("engine errors are one whole line: file names and hints are never cut"
       '"other_column_with_a_long_name", "third_column_with_a_long_name" (line 1, column 8)\n',
   );
 });
+
+Deno.test("INSERT, UPDATE and DELETE … RETURNING print their rows, in DuckDB and in SQLite", async () => {
+  const directory = await Deno.makeTempDir({ prefix: "noctra-returning-" });
+  try {
+    const database = `${directory}/r.sqlite`;
+    const { DatabaseSync } = await import("node:sqlite");
+    const sqlite = new DatabaseSync(database);
+    sqlite.exec("CREATE TABLE t(a INTEGER)");
+    sqlite.close();
+    for (const table of ["t", "db.t"]) {
+      const run = await runNoctra(["--no-restore", "--format", "csv"], {
+        stdin: `ATTACH '${database}' AS db (TYPE SQLITE);\n` +
+          "CREATE TABLE t(a INTEGER);\n" +
+          `INSERT INTO ${table} VALUES (1), (2) RETURNING a * 10 AS x;\n` +
+          `UPDATE ${table} SET a = a + 1 WHERE a = 2 RETURNING a;\n` +
+          `DELETE FROM ${table} WHERE a = 1 RETURNING *;\n` +
+          `SELECT a FROM ${table};\n`,
+      });
+      strictEqual(run.stderr, "", table);
+      strictEqual(run.code, 0, table);
+      strictEqual(run.stdout, "x\n10\n20\na\n3\na\n1\na\n3\n", table);
+    }
+  } finally {
+    await Deno.remove(directory, { recursive: true });
+  }
+});

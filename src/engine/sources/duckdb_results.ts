@@ -54,14 +54,20 @@ const ROW_STATEMENT_TYPES: ReadonlySet<StatementType> = new Set([
 
 /**
  * A started result as Noctra's result: rows to stream for statements that return rows (SELECT,
- * EXPLAIN, PRAGMA, …), else the statement is drained so it completes and reports the rows it
+ * EXPLAIN, PRAGMA, …, and writes with RETURNING), else the statement is drained so it completes and reports the rows it
  * changed (DDL and SET report none worth showing). Throws DuckDB's error of a failed statement.
  */
 export async function rowsOrMessage(
   result: DuckDBResult,
   failure: StreamFailure,
 ): Promise<RowsResult | MessageResult> {
-  if (ROW_STATEMENT_TYPES.has(result.statementType)) return streamingRows(result, failure);
+  // INSERT/UPDATE/DELETE … RETURNING return rows too (`duckdb_result_return_type`).
+  if (
+    ROW_STATEMENT_TYPES.has(result.statementType) ||
+    result.returnType === ResultReturnType.QUERY_RESULT
+  ) {
+    return streamingRows(result, failure);
+  }
   const changed = await finishChangeResult(result, failure);
   return changed === undefined
     ? { kind: "message", message: "" }
