@@ -627,6 +627,11 @@ Deno.test("JSON nested 10,000 arrays or 5,000 objects deep: exit 1 naming the ne
     () => noctra(script("csv", "SELECT * FROM 'arrays.json'"), { cwd: dir }),
     () => noctra(script("csv", "SELECT * FROM read_json('objects.json')"), { cwd: dir }),
     () => noctra(script("csv", "SELECT count(*) FROM 'objects.ndjson'"), { cwd: dir }),
+    // A path given by a variable is bound as a parameter, and checked as a written one.
+    () =>
+      noctra(["--var", "path=objects.json", ...script("csv", "SELECT * FROM read_json(#path)")], {
+        cwd: dir,
+      }),
   ]);
   for (const run of runs) {
     ok(run.code !== 134 && run.signal === null, `crashed: ${describe(run)}`);

@@ -87,6 +87,8 @@ export class QueryEngine {
   /** How `#name` references and setting keys resolve while RQL is parsed. */
   readonly #resolvers: CommandResolvers;
   readonly #closeHooks: (() => void)[] = [];
+  /** Values of the running statement's parameters (`#variables`), by name. */
+  #parameterValues: Readonly<Record<string, unknown>> = {};
   /** Which engine runs statements. */
   strategy: RoutingStrategy = "auto";
 
@@ -195,6 +197,7 @@ export class QueryEngine {
   async execute(statement: string): Promise<StatementResult> {
     await this.#sources.restoreNamed(statement);
     this.route = RQL_ROUTE;
+    this.#parameterValues = {};
     const recognised = recogniseRqlCommand(statement, this.#resolvers);
     if (recognised !== null) {
       const result = await recognised.family.run(recognised.command, this.#commands);
@@ -202,6 +205,7 @@ export class QueryEngine {
     }
     checkStatementTargets(statement, this.sandbox, this.variables);
     const bound = this.variables.bind(statement);
+    this.#parameterValues = bound.parameters;
     const sql = bound.sql;
     if (Object.keys(bound.parameters).length === 0) return await this.#executeSql(sql, undefined);
     const result = await this.#executeSql(sql, { values: bound.parameters, types: bound.types });
@@ -402,7 +406,8 @@ export class QueryEngine {
   /** The relations DuckDB's parse tree of `statement` names; null when DuckDB gives no tree. */
   async #relations(statement: string): Promise<StatementRelations | null> {
     try {
-      return relationsOf(await this.#duckdb.parseTree(statement));
+      const values = this.#parameterValues;
+      return relationsOf(await this.#duckdb.parseTree(statement), (name) => values[name]);
     } catch {
       return null; // Not parseable by DuckDB: let the engine that runs it report the error.
     }

@@ -37,9 +37,15 @@ function isObject(value: unknown): value is JsonObject {
 
 /**
  * Collects relations from a `json_serialize_sql` result. Returns `null` when DuckDB reported
- * `"error": true` (the statement is not a SELECT, or does not parse).
+ * `"error": true` (the statement is not a SELECT, or does not parse). A table function's first
+ * argument that is a parameter (`read_json($noctra_p)`, from `#p`) is read through
+ * `parameterValue` (by name, without `$`), so a path given by a variable is checked as a
+ * written one is.
  */
-export function relationsOf(parseTree: unknown): StatementRelations | null {
+export function relationsOf(
+  parseTree: unknown,
+  parameterValue: (name: string) => unknown = () => undefined,
+): StatementRelations | null {
   if (!isObject(parseTree) || parseTree.error !== false) return null;
   const tables: TableReference[] = [];
   const tableFunctions: TableFunctionReference[] = [];
@@ -65,6 +71,10 @@ export function relationsOf(parseTree: unknown): StatementRelations | null {
       if (isObject(first) && first.type === "VALUE_CONSTANT" && isObject(first.value)) {
         const value = first.value;
         if (value.is_null === false && typeof value.value === "string") firstArgument = value.value;
+      }
+      if (isObject(first) && first.type === "VALUE_PARAMETER") {
+        const value = parameterValue(String(first.identifier ?? ""));
+        if (typeof value === "string") firstArgument = value;
       }
       tableFunctions.push({ name: String(fn.function_name ?? "").toLowerCase(), firstArgument });
     }
