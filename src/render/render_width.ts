@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { eastAsianWidth } from "get-east-asian-width";
 
 /** An ANSI escape: CSI (`ESC [ … final`) or ESC and the character after it. */
 // deno-lint-ignore no-control-regex -- ESC is what is looked for
@@ -22,24 +23,10 @@ const EMOJI = /^\p{Emoji_Presentation}/u;
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** East Asian wide and fullwidth ranges (Unicode's East_Asian_Width W and F). */
-function isWide(point: number): boolean {
-  return (point >= 0x1100 && point <= 0x115f) || (point >= 0x231a && point <= 0x231b) ||
-    (point >= 0x2329 && point <= 0x232a) || (point >= 0x2e80 && point <= 0x303e) ||
-    (point >= 0x3041 && point <= 0x33ff) || (point >= 0x3400 && point <= 0x4dbf) ||
-    (point >= 0x4e00 && point <= 0x9fff) || (point >= 0xa000 && point <= 0xa4cf) ||
-    (point >= 0xa960 && point <= 0xa97f) || (point >= 0xac00 && point <= 0xd7a3) ||
-    (point >= 0xf900 && point <= 0xfaff) || (point >= 0xfe10 && point <= 0xfe19) ||
-    (point >= 0xfe30 && point <= 0xfe6f) || (point >= 0xff00 && point <= 0xff60) ||
-    (point >= 0xffe0 && point <= 0xffe6) || (point >= 0x16fe0 && point <= 0x18cff) ||
-    (point >= 0x1b000 && point <= 0x1b2ff) || (point >= 0x1f200 && point <= 0x1f2ff) ||
-    (point >= 0x20000 && point <= 0x3fffd);
-}
-
 /** Columns one grapheme cluster takes: the width of its first code point. */
 function clusterWidth(cluster: string): number {
   if (ZERO_WIDTH.test(cluster)) return 0;
-  if (isWide(cluster.codePointAt(0)!) || EMOJI.test(cluster)) return 2;
+  if (eastAsianWidth(cluster.codePointAt(0)!) === 2 || EMOJI.test(cluster)) return 2;
   return 1;
 }
 

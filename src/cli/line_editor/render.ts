@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { eastAsianWidth } from "get-east-asian-width";
 
 /** SGR parameters (`"32"`, `"1;31"`) for `text.slice(start, end)`. */
 export interface StyledSpan {
@@ -68,22 +69,14 @@ export function overlaySpans(
   return [...result, ...over].sort((a, b) => a.start - b.start);
 }
 
-/** Columns a code point takes: 0 for combining marks, 2 for East Asian wide and emoji, else 1. */
+/**
+ * Columns a code point takes: 0 for combining marks and zero-width characters, 2 for East Asian
+ * wide and fullwidth ones and emoji (`get-east-asian-width`), else 1.
+ */
 export function codePointWidth(point: number): number {
   if (point === 0x200b || point === 0x200c || point === 0x200d || point === 0xfeff) return 0;
   if (point >= 0x300 && COMBINING.test(String.fromCodePoint(point))) return 0;
-  if (
-    (point >= 0x1100 && point <= 0x115f) || (point >= 0x2e80 && point <= 0x303e) ||
-    (point >= 0x3041 && point <= 0x33ff) || (point >= 0x3400 && point <= 0x4dbf) ||
-    (point >= 0x4e00 && point <= 0x9fff) || (point >= 0xa000 && point <= 0xa4cf) ||
-    (point >= 0xac00 && point <= 0xd7a3) || (point >= 0xf900 && point <= 0xfaff) ||
-    (point >= 0xfe30 && point <= 0xfe4f) || (point >= 0xff00 && point <= 0xff60) ||
-    (point >= 0xffe0 && point <= 0xffe6) || (point >= 0x1f300 && point <= 0x1f64f) ||
-    (point >= 0x1f900 && point <= 0x1f9ff) || (point >= 0x20000 && point <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
+  return eastAsianWidth(point);
 }
 
 const COMBINING = /\p{M}/u;
