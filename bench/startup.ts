@@ -61,29 +61,6 @@ const cases: { name: string; spec: RunSpec }[] = [
 // left — beside -c "SELECT 1" on the same kind of terminal. Python's `pty` module gives the
 // terminal (Deno has none; util-linux script(1) waits ~250 ms on a piped stdin's end, which hid
 // the difference). Skipped without python3.
-const ON_TERMINAL = `
-import os, pty, select, sys
-prompt, argv = sys.argv[1].encode(), sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(argv[0], argv)
-seen = b""
-while True:
-    ready, _, _ = select.select([fd], [], [], 10)
-    if not ready:
-        break
-    try:
-        data = os.read(fd, 65536)
-    except OSError:
-        break
-    if not data:
-        break
-    seen += data
-    if prompt and prompt in seen:
-        os.write(fd, b".quit\\r")
-        prompt = b""
-sys.exit(os.waitpid(pid, 0)[1] >> 8)
-`;
 const pythonAvailable = (() => {
   try {
     return new Deno.Command("python3", { args: ["--version"], stdout: "null", stderr: "null" })
@@ -93,10 +70,17 @@ const pythonAvailable = (() => {
   }
 })();
 if (pythonAvailable) {
-  await Deno.writeTextFile(`${work}/on_pty.py`, ON_TERMINAL);
   const onTerminal = (prompt: string, args: string[]): RunSpec => ({
     command: "python3",
-    args: [`${work}/on_pty.py`, prompt, Deno.execPath(), "run", "-A", `${ROOT}main.ts`, ...args],
+    args: [
+      `${ROOT}bench/harness/on_pty.py`,
+      prompt,
+      Deno.execPath(),
+      "run",
+      "-A",
+      `${ROOT}main.ts`,
+      ...args,
+    ],
     cwd: work,
     stdout: "capture",
     env: { XDG_STATE_HOME: state, NO_COLOR: "1" },
@@ -149,7 +133,7 @@ const section = `${START}
   new Date().toISOString()
 }, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}. Each command ran ${reps} times, interleaved, after one warm-up run each; wall time from spawn to exit. "raw bundled node-api" is the floor for a Deno program that runs a DuckDB query: Deno's start, Node compatibility and the native binding (\`@duckdb/node-bindings\`, which loads \`libduckdb\`), the bundled API, an in-memory instance and one query; Noctra answers \`--version\` and \`--help\` without loading DuckDB.${
   pythonAvailable
-    ? ' The "on a pty" rows run Noctra on a pseudo-terminal made by Python\'s \`pty\` module (\`on_pty.py\`, in bench/startup.ts): the REPL until its first prompt is drawn, then \`.quit\`; \`-c\` on the same kind of terminal for comparison (both include the same Python start-up).'
+    ? ' The "on a pty" rows run Noctra on a pseudo-terminal made by Python\'s \`pty\` module (\`bench/harness/on_pty.py\`): the REPL until its first prompt is drawn, then \`.quit\`; \`-c\` on the same kind of terminal for comparison (both include the same Python start-up).'
     : ""
 }
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { eastAsianWidth } from "get-east-asian-width";
+import { eastAsianWidth } from "npm:get-east-asian-width@1.7.0";
 
 /** An ANSI escape: CSI (`ESC [ … final`) or ESC and the character after it. */
 // deno-lint-ignore no-control-regex -- ESC is what is looked for

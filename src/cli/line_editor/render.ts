@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { eastAsianWidth } from "get-east-asian-width";
+import { eastAsianWidth } from "npm:get-east-asian-width@1.7.0";
 
 /** SGR parameters (`"32"`, `"1;31"`) for `text.slice(start, end)`. */
 export interface StyledSpan {
