@@ -623,10 +623,16 @@ Deno.test("JSON nested 10,000 arrays or 5,000 objects deep: exit 1 naming the ne
   await Deno.writeTextFile(`${dir}/arrays.json`, "[".repeat(10_000) + "]".repeat(10_000));
   await Deno.writeTextFile(`${dir}/objects.json`, '{"a":'.repeat(5000) + "1" + "}".repeat(5000));
   await Deno.writeTextFile(`${dir}/objects.ndjson`, '{"a":'.repeat(5000) + "1" + "}".repeat(5000));
+  await Deno.writeTextFile(`${dir}/ok.json`, '[{"a": 1}]');
   const runs = await inBatches(3, [
     () => noctra(script("csv", "SELECT * FROM 'arrays.json'"), { cwd: dir }),
     () => noctra(script("csv", "SELECT * FROM read_json('objects.json')"), { cwd: dir }),
     () => noctra(script("csv", "SELECT count(*) FROM 'objects.ndjson'"), { cwd: dir }),
+    // Paths in a list, and the files of a glob, are checked one by one.
+    () =>
+      noctra(script("csv", "SELECT * FROM read_json(['ok.json', 'objects.json'])"), { cwd: dir }),
+    () => noctra(script("csv", "SELECT * FROM 'object*.json'"), { cwd: dir }),
+    () => noctra(script("csv", "SELECT * FROM read_ndjson('*.ndjson')"), { cwd: dir }),
     // A path given by a variable is bound as a parameter, and checked as a written one.
     () =>
       noctra(["--var", "path=objects.json", ...script("csv", "SELECT * FROM read_json(#path)")], {

@@ -10,7 +10,7 @@
 import { closeSync, constants as fsConstants, openSync } from "node:fs";
 import type { DuckDBSource } from "./sources/duckdb_source.ts";
 import { fileKindOf } from "./file_readers.ts";
-import { absolutePath, isGlob } from "./file_paths.ts";
+import { absolutePath, isGlob, isRemote } from "./file_paths.ts";
 import { checkReadableFile } from "./file_checks.ts";
 import { FILE_READING_FUNCTIONS, type StatementRelations } from "./relations.ts";
 import { quoteLiteral } from "../sql_text.ts";
@@ -22,6 +22,15 @@ import { checkRead, type SandboxPolicy } from "../sandbox/policy.ts";
  */
 export function arrowIpcFile(): Promise<typeof import("./arrow/ipc_file.ts")> {
   return import("./arrow/ipc_file.ts");
+}
+
+/** Most files of one glob whose JSON nesting is checked before a JSON reader scans them. */
+const MAX_GLOB_CHECKS = 1000;
+
+/** Whether `path` names a JSON or NDJSON file by its extension (`.json.gz` too). */
+function isJsonKind(path: string): boolean {
+  const kind = fileKindOf(path);
+  return kind === "json" || kind === "ndjson";
 }
 
 /** Checks and loads the files a session's statements read (see the module). */
@@ -51,9 +60,28 @@ export class FileInputs {
     read: { readonly asJson?: boolean } = {},
   ): Promise<boolean> {
     checkRead(this.#sandbox, isGlob(path) ? globRoot(path) : absolutePath(path), context);
+    if (isGlob(path) && !isRemote(path) && (read.asJson ?? isJsonKind(path))) {
+      // Each file a JSON reader would infer types from: its nesting could end the process.
+      for (const match of await this.#globMatches(path)) {
+        await checkReadableFile(match, context, { asJson: true });
+      }
+      return false;
+    }
     const stream = await checkReadableFile(path, context, read) === "stream";
     if (stream) this.#streamInputs.add(absolutePath(path));
     return stream;
+  }
+
+  /**
+   * The first {@link MAX_GLOB_CHECKS} files DuckDB's `glob()` finds for the local `pattern`
+   * (bound as a parameter), as DuckDB will read them.
+   */
+  async #globMatches(pattern: string): Promise<string[]> {
+    const rows = await this.#duckdb.readAll(
+      `SELECT file FROM glob($1::VARCHAR) LIMIT ${MAX_GLOB_CHECKS}`,
+      [pattern],
+    );
+    return rows.map(([file]) => String(file));
   }
 
   /**
@@ -79,10 +107,12 @@ export class FileInputs {
       if (kind === "arrow") await this.loadArrowReplacement(table.table);
     }
     for (const fn of relations.tableFunctions) {
-      if (FILE_READING_FUNCTIONS.has(fn.name) && fn.firstArgument !== undefined) {
+      if (!FILE_READING_FUNCTIONS.has(fn.name)) continue;
+      const paths = fn.firstArgument !== undefined ? [fn.firstArgument] : fn.listArgument ?? [];
+      for (const path of paths) {
         const stream = await this.checkReadable(
-          fn.firstArgument,
-          `${fn.name}(${quoteLiteral(fn.firstArgument)})`,
+          path,
+          `${fn.name}(${quoteLiteral(path)})`,
           // A JSON reader infers types, whatever the extension; read_text/read_blob do not.
           { asJson: /^read_(nd)?json/i.test(fn.name) },
         );

@@ -21,6 +21,11 @@ export interface TableFunctionReference {
   readonly name: string;
   /** The first argument when it is a constant string (the path for readers), else undefined. */
   readonly firstArgument: string | undefined;
+  /**
+   * The strings of a first argument that is a list of constant strings (`read_json(['a.json',
+   * 'b.json'])`), parameters resolved as for {@link firstArgument}; absent otherwise.
+   */
+  readonly listArgument?: readonly string[];
 }
 
 /** Everything a statement reads, as far as the parse tree shows. */
@@ -67,16 +72,27 @@ export function relationsOf(
       const fn = node.function;
       const children = Array.isArray(fn.children) ? fn.children : [];
       const first: unknown = children[0];
-      let firstArgument: string | undefined;
-      if (isObject(first) && first.type === "VALUE_CONSTANT" && isObject(first.value)) {
-        const value = first.value;
-        if (value.is_null === false && typeof value.value === "string") firstArgument = value.value;
+      const constant = (node: unknown): string | undefined => {
+        if (!isObject(node)) return undefined;
+        if (node.type === "VALUE_PARAMETER") {
+          const value = parameterValue(String(node.identifier ?? ""));
+          return typeof value === "string" ? value : undefined;
+        }
+        if (node.type !== "VALUE_CONSTANT" || !isObject(node.value)) return undefined;
+        const value = node.value;
+        return value.is_null === false && typeof value.value === "string" ? value.value : undefined;
+      };
+      const firstArgument = constant(first);
+      const name = String(fn.function_name ?? "").toLowerCase();
+      const items = isObject(first) && first.type === "FUNCTION" &&
+          first.function_name === "list_value" && Array.isArray(first.children)
+        ? first.children.map(constant)
+        : undefined;
+      if (items !== undefined && items.every((item) => item !== undefined)) {
+        tableFunctions.push({ name, firstArgument, listArgument: items as string[] });
+      } else {
+        tableFunctions.push({ name, firstArgument });
       }
-      if (isObject(first) && first.type === "VALUE_PARAMETER") {
-        const value = parameterValue(String(first.identifier ?? ""));
-        if (typeof value === "string") firstArgument = value;
-      }
-      tableFunctions.push({ name: String(fn.function_name ?? "").toLowerCase(), firstArgument });
     }
     if (isObject(node.cte_map) && Array.isArray(node.cte_map.map)) {
       for (const entry of node.cte_map.map) {
