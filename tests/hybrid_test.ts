@@ -1079,3 +1079,29 @@ Deno.test("a cached bridged table holds the columns queries asked for; a query n
     "",
   ]);
 });
+
+Deno.test("CREATE INDEX … ON db.t, DuckDB's form, creates the index in the SQLite attachment", async () => {
+  const { dir, db } = await copyOfAirports();
+  try {
+    await okRun(csv(
+      `ATTACH '${db}' AS w (TYPE SQLITE)`,
+      "CREATE INDEX ix_state ON w.airports (state)",
+      'CREATE UNIQUE INDEX IF NOT EXISTS "ix iata" ON w.airports (iata)',
+      'CREATE UNIQUE INDEX IF NOT EXISTS "ix iata" ON w.airports (iata)',
+    ));
+    strictEqual(
+      await sqlite3(
+        db,
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name;",
+      ),
+      "ix iata|airports\nix_state|airports\n",
+    );
+    // SQLite's own form (the attachment on the index name) is not DuckDB syntax: one clear error.
+    const sqliteForm = await runNoctra(
+      csv(`ATTACH '${db}' AS w (TYPE SQLITE)`, "CREATE INDEX w.ix2 ON airports (city)"),
+    );
+    strictEqual(sqliteForm.code, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

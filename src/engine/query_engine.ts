@@ -38,7 +38,7 @@ import type { FileView } from "./file_views.ts";
 import { SessionSources } from "./session_sources.ts";
 import { SessionTransaction } from "./transactions.ts";
 import { checkStatementTargets } from "./statement_sandbox.ts";
-import { copyIntoSqlite, refuseUnsupportedWrite } from "./sqlite_writes.ts";
+import { copyIntoSqlite, refuseUnsupportedWrite, sqliteIndexStatement } from "./sqlite_writes.ts";
 import { runInDuckDB } from "./duckdb_run.ts";
 import { type RouteEngine, routeOf, RQL_ROUTE, type StatementRoute } from "./statement_route.ts";
 import { applySetting, performanceOf } from "./settings.ts";
@@ -387,7 +387,10 @@ export class QueryEngine {
     }
     this.#transaction.joinSqlite(source);
     this.#routed("sqlite", null);
-    const result = source.execute(statement, parameters?.values);
+    const sql = head.verb === "create_other"
+      ? sqliteIndexStatement(statement) ?? statement
+      : statement;
+    const result = source.execute(sql, parameters?.values);
     if (head.verb !== "insert" && head.verb !== "update" && head.verb !== "delete") {
       await this.#bridge.refreshShadow(source);
     }

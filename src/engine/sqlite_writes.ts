@@ -12,6 +12,8 @@ import type { Bridge } from "./sources/bridge.ts";
 import { sqliteTypeForDuckdb, toSqliteValue } from "./sources/type_mapping.ts";
 import type { Cell, MessageResult, StatementResult } from "./result.ts";
 import type { StatementHead } from "../rql/statement_head.ts";
+import { significantTokens } from "../rql/lexer.ts";
+import type { Token } from "../rql/tokens.ts";
 import { quoteIdentifier } from "../sql_text.ts";
 import { NoctraError } from "../errors.ts";
 
@@ -173,4 +175,48 @@ function describeCell(value: Cell): string {
   if (typeof value === "string") return `'${value.length > 30 ? value.slice(0, 30) + "…" : value}'`;
   if (value instanceof Uint8Array) return `BLOB(${value.length} bytes)`;
   return String(value);
+}
+
+/**
+ * `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON alias.table (…)` — DuckDB's form, with the
+ * attachment on the table — in SQLite's form, which puts it on the index and refuses it on the
+ * table (`CREATE INDEX alias.name ON table (…)`, sqlite.org/lang_createindex.html). Only the
+ * identifiers move, as written; the rest of the text is kept. Returns null for any other
+ * statement, or when the index name is qualified already.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { sqliteIndexStatement } from "./sqlite_writes.ts";
+ *
+ * strictEqual(
+ *   sqliteIndexStatement('CREATE UNIQUE INDEX IF NOT EXISTS ix ON db."my t" (a, b)'),
+ *   'CREATE UNIQUE INDEX IF NOT EXISTS db.ix ON "my t" (a, b)',
+ * );
+ * strictEqual(sqliteIndexStatement("CREATE INDEX db.ix ON t (a)"), null);
+ * ```
+ */
+export function sqliteIndexStatement(statement: string): string | null {
+  let tokens: Token[];
+  try {
+    tokens = significantTokens(statement);
+  } catch {
+    return null;
+  }
+  const words = tokens.map((token) => token.kind === "word" ? token.value.toUpperCase() : "");
+  let at = words[0] === "CREATE" ? 1 : -1;
+  if (at < 0) return null;
+  if (words[at] === "UNIQUE") at++;
+  if (words[at++] !== "INDEX") return null;
+  if (words[at] === "IF" && words[at + 1] === "NOT" && words[at + 2] === "EXISTS") at += 3;
+  const isName = (token: Token | undefined) =>
+    token !== undefined && (token.kind === "word" || token.kind === "quoted_identifier");
+  const index = tokens[at];
+  if (!isName(index) || words[at + 1] !== "ON") return null;
+  const schema = tokens[at + 2];
+  const table = tokens[at + 4];
+  if (!isName(schema) || tokens[at + 3]?.text !== "." || !isName(table)) return null;
+  if (tokens[at + 5]?.text === ".") return null; // catalog.schema.table: not an attachment's
+  return statement.slice(0, index!.start) + schema!.text + "." +
+    statement.slice(index!.start, schema!.start) + statement.slice(table!.start);
 }
