@@ -603,3 +603,30 @@ Deno.test("REPL on a terminal: .prompt, .status, .changes, .echo and .exit CODE"
     await repl.waitFor((lines) => lines.at(-1) === "exit 3");
   });
 });
+
+Deno.test("REPL on a terminal: Ctrl-C in the pager leaves the REPL running; .shell reads the terminal", async () => {
+  await withRepl({ fromShell: true }, async (repl) => {
+    await repl.type("SELECT * FROM range(500) r(n);");
+    await repl.press("Enter");
+    await repl.waitFor((lines) =>
+      lines.at(-1) === ":" && lines.some((line) => line === "│ 0 │" || /│\s+0 │/.test(line))
+    );
+    // In the pager the terminal is cooked: Ctrl-C is SIGINT to the whole job, Noctra included.
+    await repl.press("C-c");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await repl.press("q");
+    await repl.waitFor((lines) => lines.at(-1) === "noctra>");
+    await repl.press("C-l");
+    await repl.waitForLines(["noctra>"]);
+    const lines = await repl.submit("SELECT 6 * 7 AS answer;");
+    deepStrictEqual(lines.slice(-7), oneCell("answer", "integer", "42", true));
+    await repl.type(`.shell read word; echo "read: $word"`);
+    await repl.press("Enter");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await repl.type("typed\n");
+    const after = await repl.waitFor((lines) =>
+      lines.at(-1) === "noctra>" && lines.includes("read: typed")
+    );
+    ok(after.includes("read: typed"), after.join("\n"));
+  });
+});

@@ -56,7 +56,8 @@ function shellText(word: string, argument: string): string {
 
 /**
  * `.shell CMD…` / `.system CMD…`: runs CMD through `sh -c` (`cmd /d /s /c` on Windows) with
- * Noctra's stdout and stderr (results written so far are flushed first) and no input. A
+ * Noctra's stdout and stderr (results written so far are flushed first); its input is the
+ * terminal when the REPL lends it (`context.lendTerminal`), else none. A
  * command that fails is reported (`.shell: exited with 1`) but is not an error, as in the
  * DuckDB CLI. Refused with an `error` when the session is confined
  * (`isSandboxed(context.sandbox)`). Throws {@link NoctraError} when no shell can be started
@@ -82,10 +83,14 @@ export async function runShell(
     ? new Deno.Command("cmd", {
       args: ["/d", "/s", "/c", `"${text}"`],
       windowsRawArguments: true,
-      stdin: "null",
+      stdin: context.lendTerminal ? "inherit" : "null",
     })
-    : new Deno.Command("sh", { args: ["-c", text], stdin: "null" });
+    : new Deno.Command("sh", {
+      args: ["-c", text],
+      stdin: context.lendTerminal ? "inherit" : "null",
+    });
   let status: Deno.CommandStatus;
+  context.lendTerminal?.(true);
   try {
     status = await command.spawn().status;
   } catch (error) {
@@ -96,6 +101,8 @@ export async function runShell(
         ? error.message
         : String(error);
     throw new NoctraError(`${word}: cannot start ${windows ? "cmd" : "sh"}: ${reason}`);
+  } finally {
+    context.lendTerminal?.(false);
   }
   if (status.success) return { kind: "done" };
   return {

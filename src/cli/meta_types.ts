@@ -57,4 +57,9 @@ export interface MetaContext {
    * file cannot be read.
    */
   runFile(path: string): Promise<number>;
+  /**
+   * Lends the terminal to a program that reads it (`.shell`) while `lent` is true; absent when
+   * there is no terminal to lend (scripts): the program then gets no input.
+   */
+  readonly lendTerminal?: (lent: boolean) => void;
 }

@@ -129,7 +129,10 @@ export async function runRepl(
     plain,
   });
 
-  const context = new BatchRunner(noctra, printer, { continueOnError: false }).context;
+  const context = {
+    ...new BatchRunner(noctra, printer, { continueOnError: false }).context,
+    lendTerminal: (lent: boolean) => editor.lendTerminal(lent),
+  };
   // The pager (less) owns the terminal while it runs: the editor stops reading keys.
   printer.onPagerStart = () => editor.lendTerminal(true);
   printer.onPagerExit = () => editor.lendTerminal(false);

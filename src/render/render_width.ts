@@ -9,6 +9,7 @@
  *
  * @module
  */
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import { eastAsianWidth } from "npm:get-east-asian-width@1.7.0";
 
 /** An ANSI escape: CSI (`ESC [ … final`) or ESC and the character after it. */

@@ -11,11 +11,11 @@
  * Backspace, Delete, Ctrl-D (on text), Ctrl-W, Alt-Backspace, Alt-D, Ctrl-K, Ctrl-U delete (the
  * last deletion comes back with Ctrl-Y); Tab completes (a second Tab lists, further Tabs cycle,
  * Shift-Tab backwards); Ctrl-R searches history (Ctrl-R again: older; Enter runs the match; Esc or
- * a movement key edits it; Ctrl-G restores the input); Ctrl-L clears the screen; Ctrl-Z suspends.
+ * a movement key edits it; Ctrl-G restores the input); Ctrl-L clears the screen; Ctrl-Z suspends
+ * (SIGTSTP, as readline does; not on Windows).
  *
  * Why an editor of our own, and the libraries measured against it: docs/ARCHITECTURE.md, "The
- * line editor: why our own". Ctrl-Z suspends the REPL (SIGTSTP, as readline does; not on
- * Windows).
+ * line editor: why our own".
  *
  * Its parts are small and tested alone: key decoding (keys.ts), the edit buffer
  * (edit_buffer.ts), history and its file (history.ts), Ctrl-R (search.ts), drawing (render.ts),
@@ -85,6 +85,10 @@ export class LineEditor {
   #pasted: { readonly text: string; at: number } | null = null;
   /** Whether {@link read} is editing a statement (so the edit area is on screen). */
   #reading = false;
+  /** Whether the terminal is lent to another program ({@link lendTerminal}). */
+  #lent = false;
+  /** Whether a statement runs with Ctrl-C watched as SIGINT ({@link whileRunning}). */
+  #watching = false;
 
   /** An editor on `options.io`; nothing happens on the terminal before {@link open}. */
   constructor(options: LineEditorOptions) {
@@ -114,12 +118,16 @@ export class LineEditor {
   }
 
   /**
-   * Lends the terminal to another program (the pager) and takes it back: input read meanwhile
-   * is dropped and raw mode is off while `lent` is true.
+   * Lends the terminal to another program (the pager, an editor, a shell command) and takes it
+   * back: input read meanwhile is dropped, raw mode is off and SIGINT does not end Noctra while
+   * `lent` is true.
    */
   lendTerminal(lent: boolean): void {
+    this.#lent = lent;
     this.#input.paused = lent;
-    this.#options.io.setRaw(!lent);
+    // Back from the other program while a statement runs: cbreak, so Ctrl-C still cancels it.
+    this.#options.io.setRaw(!lent, this.#watching);
+    this.#options.io.holdInterrupts?.(lent);
   }
 
   /** Restores the terminal (raw mode off, bracketed paste off). Safe to call twice. */
@@ -171,17 +179,29 @@ export class LineEditor {
   }
 
   /**
-   * Runs `task`; Ctrl-C meanwhile calls `interrupt` and drops the keys typed ahead and the rest
-   * of a pasted script.
+   * Runs `task`; Ctrl-C meanwhile calls `interrupt` and drops the rest of a pasted script, and the
+   * keys typed ahead where they are read while a statement runs (Windows; elsewhere they wait in
+   * the terminal and come to the next prompt).
    */
   async whileRunning<T>(task: () => Promise<T>, interrupt: () => void): Promise<T> {
-    this.#input.onInterrupt(() => {
+    const cancel = () => {
       this.#pasted = null;
       interrupt();
+    };
+    // Ctrl-C as SIGINT, with the terminal in cbreak mode and stdin unread (see terminal.ts); as a
+    // key read from stdin where there is no cbreak mode.
+    const stop = this.#options.io.watchInterrupts?.(() => {
+      if (this.#lent) return; // meant for the pager, editor or command that has the terminal
+      this.#input.dropAfterInterrupt();
+      cancel();
     });
+    if (stop === undefined) this.#input.onInterrupt(cancel);
+    this.#watching = stop !== undefined;
     try {
       return await task();
     } finally {
+      this.#watching = false;
+      stop?.();
       this.#input.onInterrupt(null);
     }
   }

@@ -134,6 +134,11 @@ export class KeyDecoder {
   /** Text of a paste in progress (`null` when not inside a paste). */
   #paste: string | null = null;
 
+  /** Whether a bracketed paste has started and its end has not arrived yet. */
+  get pasting(): boolean {
+    return this.#paste !== null;
+  }
+
   /**
    * Whether an escape sequence (or a lone ESC) outside a paste waits for more input: the caller
    * then calls {@link flush} if nothing more comes soon.

@@ -8,6 +8,7 @@
  *
  * @module
  */
+// deno-lint-ignore-file no-import-prefix -- mod.ts imports without deno.json (tests/library_test.ts)
 import { eastAsianWidth } from "npm:get-east-asian-width@1.7.0";
 
 /** SGR parameters (`"32"`, `"1;31"`) for `text.slice(start, end)`. */

@@ -3,10 +3,14 @@
  * the editor's output, the width, and resize notices. {@link denoTerminal} is the real one (Deno's
  * stdin/stdout); tests drive the editor through their own {@link TerminalIO}.
  *
- * Raw mode stays on for the whole REPL session, also while a statement runs: keys typed then are
- * kept for the next prompt (type-ahead), and Ctrl-C arrives as a key that
- * {@link InputQueue.onInterrupt} turns into a cancel — the same on Linux, macOS and Windows
- * (where Deno's raw mode delivers VT sequences), without signal handlers.
+ * While a statement runs, Ctrl-C must cancel it. Where the terminal has a cbreak mode (Linux,
+ * macOS: {@link TerminalIO.watchInterrupts}), the terminal is in cbreak mode then — keys are
+ * neither echoed nor read, and stay in the terminal for the next prompt (type-ahead), while
+ * Ctrl-C raises SIGINT, which cancels — and stdin is read only while the editor waits for a key,
+ * so no read is left pending when a pager, an editor or a shell command takes the terminal (a
+ * pending read cannot be withdrawn and would take their first key). Elsewhere (Windows, where
+ * Deno's raw mode delivers VT sequences and refuses cbreak) raw mode stays on and stdin is read
+ * all the time: Ctrl-C arrives as a key that {@link InputQueue.onInterrupt} turns into a cancel.
  *
  * @module
  */
@@ -18,8 +22,18 @@ export interface TerminalIO {
   read(): Promise<string | null>;
   /** Writes `text` at once (synchronously). */
   write(text: string): void;
-  /** Turns raw mode on or off (no-op when the input is not a terminal). */
-  setRaw(raw: boolean): void;
+  /**
+   * Turns raw mode on or off (no-op when the input is not a terminal); with `cbreak`, raw mode
+   * in which Ctrl-C still raises SIGINT (where supported; see {@link watchInterrupts}).
+   */
+  setRaw(raw: boolean, cbreak?: boolean): void;
+  /**
+   * Until the returned function is called: the terminal in cbreak mode (keys neither echoed nor
+   * delivered to reads; Ctrl-C raises SIGINT), and SIGINT calls `handler` instead of ending the
+   * program; then raw mode again. Absent where there is no cbreak mode (Windows): Ctrl-C is then
+   * read as a key.
+   */
+  watchInterrupts?(handler: () => void): () => void;
   /** The terminal's width in columns (80 when unknown). */
   columns(): number;
   /** Calls `listener` when the terminal is resized; returns a function that stops it. */
@@ -30,6 +44,12 @@ export interface TerminalIO {
    * control (Windows).
    */
   suspend?(): void;
+  /**
+   * While `hold` is true, SIGINT does not end the program: the terminal is lent to another
+   * program (a pager, an editor, a shell command) in cooked mode, where Ctrl-C is a signal to the
+   * whole foreground process group, meant for that program.
+   */
+  holdInterrupts?(hold: boolean): void;
 }
 
 /**
@@ -38,6 +58,8 @@ export interface TerminalIO {
  */
 export function denoTerminal(): TerminalIO {
   const output = Deno.stdout.isTerminal() ? Deno.stdout : Deno.stderr;
+  const ignore = () => {};
+  let holding = false;
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const buffer = new Uint8Array(4096);
@@ -51,8 +73,10 @@ export function denoTerminal(): TerminalIO {
       let bytes = encoder.encode(text);
       while (bytes.length > 0) bytes = bytes.subarray(output.writeSync(bytes));
     },
-    setRaw(raw) {
-      if (Deno.stdin.isTerminal()) Deno.stdin.setRaw(raw);
+    setRaw(raw, cbreak = false) {
+      if (!Deno.stdin.isTerminal()) return;
+      if (raw && cbreak && Deno.build.os !== "windows") Deno.stdin.setRaw(true, { cbreak: true });
+      else Deno.stdin.setRaw(raw);
     },
     columns() {
       try {
@@ -67,7 +91,24 @@ export function denoTerminal(): TerminalIO {
       Deno.addSignalListener("SIGWINCH", listener);
       return () => Deno.removeSignalListener("SIGWINCH", listener);
     },
-    ...(Deno.build.os === "windows" ? {} : { suspend: () => Deno.kill(0, "SIGTSTP") }),
+    ...(Deno.build.os === "windows" ? {} : {
+      suspend: () => Deno.kill(0, "SIGTSTP"),
+      watchInterrupts(handler: () => void) {
+        const terminal = Deno.stdin.isTerminal();
+        if (terminal) Deno.stdin.setRaw(true, { cbreak: true });
+        Deno.addSignalListener("SIGINT", handler);
+        return () => {
+          Deno.removeSignalListener("SIGINT", handler);
+          if (terminal) Deno.stdin.setRaw(true);
+        };
+      },
+    }),
+    holdInterrupts(hold) {
+      if (hold === holding) return;
+      holding = hold;
+      if (hold) Deno.addSignalListener("SIGINT", ignore);
+      else Deno.removeSignalListener("SIGINT", ignore);
+    },
   };
 }
 
@@ -105,6 +146,13 @@ export function literalTabs(events: InputEvent[]): InputEvent[] {
  */
 export class InputQueue {
   readonly #io: TerminalIO;
+  /** Read stdin all the time (no {@link TerminalIO.watchInterrupts}), else only on demand. */
+  readonly #continuous: boolean;
+  /** Whether {@link next} waits for input that is not read yet (on-demand reading). */
+  #wanted = false;
+  #onWanted: (() => void) | null = null;
+  /** Drop the paste whose start was read when a statement was interrupted. */
+  #dropPaste = false;
   readonly #decoder = new KeyDecoder();
   #events: InputEvent[] = [];
   #wake: (() => void) | null = null;
@@ -117,6 +165,7 @@ export class InputQueue {
   /** A queue over `io` (nothing is read before {@link start}). */
   constructor(io: TerminalIO) {
     this.#io = io;
+    this.#continuous = io.watchInterrupts === undefined;
   }
 
   /** Starts reading (once). */
@@ -135,6 +184,9 @@ export class InputQueue {
   async next(): Promise<InputEvent | null> {
     while (this.#events.length === 0) {
       if (this.#ended) return null;
+      this.#wanted = true;
+      this.#onWanted?.();
+      this.#onWanted = null;
       await new Promise<void>((resolve) => this.#wake = resolve);
     }
     return this.#events.shift()!;
@@ -143,7 +195,8 @@ export class InputQueue {
   /**
    * While paused (another program, such as the pager, owns the terminal), what is read is
    * dropped. A read already waiting when the pause starts cannot be withdrawn (Deno has no way
-   * to cancel it): the first key typed in the other program may be lost.
+   * to cancel it): where stdin is read all the time (Windows), the first key typed in the other
+   * program may be lost; elsewhere no read is waiting then (reads are on demand).
    */
   set paused(paused: boolean) {
     this.#paused = paused;
@@ -154,8 +207,21 @@ export class InputQueue {
     this.#interrupt = handler;
   }
 
+  /**
+   * After an interrupt signalled outside the input (SIGINT): drops the queued events, and the
+   * rest of a paste whose start has been read (it belongs to the script being cancelled).
+   */
+  dropAfterInterrupt(): void {
+    this.#events = [];
+    if (this.#decoder.pasting) this.#dropPaste = true;
+  }
+
   async #loop(): Promise<void> {
     for (;;) {
+      if (!this.#continuous) {
+        while (!this.#wanted) await new Promise<void>((resolve) => this.#onWanted = resolve);
+        this.#wanted = false;
+      }
       let text: string | null;
       try {
         text = await this.#io.read();
@@ -174,11 +240,17 @@ export class InputQueue {
       if (this.#decoder.waiting) {
         this.#escapeTimer = setTimeout(() => this.#push(this.#decoder.flush()), ESCAPE_DELAY_MS);
       }
+      // Nothing whole arrived (half an escape sequence, part of a paste): read on.
+      if (this.#events.length === 0) this.#wanted = true;
     }
   }
 
   #push(events: readonly InputEvent[]): void {
     for (const event of events) {
+      if (event.kind === "paste" && this.#dropPaste) {
+        this.#dropPaste = false;
+        continue;
+      }
       if (this.#interrupt !== null && isCtrlC(event)) {
         this.#events = [];
         this.#interrupt();
