@@ -107,3 +107,34 @@ Deno.test("no bar when stderr is a pipe, however long the statement", async () =
   strictEqual(new TextDecoder().decode(run.stdout), "n\n57142857\n");
   strictEqual(new TextDecoder().decode(run.stderr), "");
 });
+
+Deno.test(".progress_bar off: no bar on a terminal, in a script and in the REPL", async () => {
+  const long = "SELECT count(*) AS n FROM range(400000000) t(i) WHERE i % 7 = 3";
+  const bar = new RegExp("\r(\\[[█░]+\\] +\\d+% {2})?([\\d,]+ rows {2})?\\d+\\.\\d s\u001b\\[K");
+  const onTerminal = async (command: string, input?: string) => {
+    const child = new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      cwd: new URL("..", import.meta.url),
+      stdin: input === undefined ? "null" : "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", XDG_STATE_HOME: await Deno.makeTempDir() },
+    }).spawn();
+    if (input !== undefined) {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(input));
+      await writer.close();
+    }
+    const run = await child.output();
+    return { code: run.code, screen: new TextDecoder().decode(run.stdout) };
+  };
+  const noctra = `"${Deno.execPath()}" run -A main.ts --no-restore`;
+  const script = await onTerminal(`${noctra} --format csv -c '.progress_bar off' -c '${long}'`);
+  strictEqual(script.code, 0, script.screen);
+  strictEqual(script.screen.includes("n\r\n57142857"), true, JSON.stringify(script.screen));
+  strictEqual(bar.test(script.screen), false, JSON.stringify(script.screen));
+  const repl = await onTerminal(noctra, `.progress_bar off\n.mode csv\n${long};\n.quit\n`);
+  strictEqual(repl.code, 0, repl.screen);
+  strictEqual(repl.screen.includes("n\r\n57142857"), true, JSON.stringify(repl.screen));
+  strictEqual(bar.test(repl.screen), false, JSON.stringify(repl.screen));
+});

@@ -329,6 +329,23 @@ Deno.test("REPL on a terminal: input is highlighted as typed, unterminated strin
     const open = await repl.waitFor((lines) => lines.at(-1)!.endsWith("open"), true);
     strictEqual(open.length, set.length + 1);
     strictEqual(open.at(-1), "noctra> \x1b[32mSELECT\x1b[39m \x1b[1m\x1b[31m'open");
+    // .highlight off: the same input without colours; on again: coloured.
+    await repl.press("C-c");
+    await repl.type(".highlight off");
+    await repl.press("Enter");
+    await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.includes("highlight: off"));
+    await repl.type("SELECT 42");
+    const plain = await repl.waitFor((lines) => lines.at(-1)!.endsWith("42"), true);
+    strictEqual(plain.at(-1), "noctra> SELECT 42");
+    await repl.press("C-c");
+    await repl.type(".highlight on");
+    await repl.press("Enter");
+    await repl.type("SELECT 42");
+    // (capture-pane leaves out the colour reset at the end of a line)
+    await repl.waitFor(
+      (lines) => lines.at(-1) === "noctra> \x1b[32mSELECT\x1b[39m \x1b[33m42",
+      true,
+    );
   });
 });
 
