@@ -332,6 +332,8 @@ Deno.test("REPL on a terminal: input is highlighted as typed, unterminated strin
     // .highlight off: the same input without colours; on again: coloured.
     await repl.press("C-c");
     await repl.type(".highlight off");
+    // A meta-command is not SQL: not coloured.
+    await repl.waitFor((lines) => lines.at(-1) === "noctra> .highlight off", true);
     await repl.press("Enter");
     await repl.waitFor((lines) => lines.at(-1) === "noctra>" && lines.includes("highlight: off"));
     await repl.type("SELECT 42");

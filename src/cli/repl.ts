@@ -271,10 +271,13 @@ class Assist {
     return await completeInput(text, cursor, new SessionCompletion(this.#noctra));
   }
 
-  /** Colours for `text` (none until the highlighter has loaded). */
+  /**
+   * Colours for `text` (none until the highlighter has loaded, and none for a meta-command, whose
+   * words are not SQL).
+   */
   highlight(text: string): StyledSpan[] {
     const highlighter = this.#highlighter;
-    if (highlighter === undefined) return [];
+    if (highlighter === undefined || (!text.includes("\n") && isMetaCommandLine(text))) return [];
     return highlighter.highlightSql(text, this.#keywords ?? highlighter.BASIC_KEYWORDS);
   }
 
