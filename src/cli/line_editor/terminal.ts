@@ -92,7 +92,13 @@ export function denoTerminal(): TerminalIO {
       return () => Deno.removeSignalListener("SIGWINCH", listener);
     },
     ...(Deno.build.os === "windows" ? {} : {
-      suspend: () => Deno.kill(0, "SIGTSTP"),
+      suspend: () => {
+        try {
+          Deno.kill(0, "SIGTSTP");
+        } catch {
+          // Without Deno's run permission a process cannot signal itself: no suspend then.
+        }
+      },
       watchInterrupts(handler: () => void) {
         const terminal = Deno.stdin.isTerminal();
         if (terminal) Deno.stdin.setRaw(true, { cbreak: true });
