@@ -58,3 +58,25 @@ Deno.test("every example in docs/RQL.md runs as documented", async () => {
     }
   }
 });
+
+Deno.test("the RQL help text --help prints is RQL_COMMANDS' (scripts/generate_rql_help.ts)", async () => {
+  const { rqlCommandsHelpText } = await import("../src/rql/commands/registry.ts");
+  const { RQL_COMMANDS_HELP } = await import("../src/cli/rql_commands_help.ts");
+  const { rqlHelpModule } = await import("../scripts/generate_rql_help.ts");
+  strictEqual(
+    RQL_COMMANDS_HELP,
+    rqlCommandsHelpText(),
+    "src/cli/rql_commands_help.ts is out of date: run deno run -A scripts/generate_rql_help.ts",
+  );
+  // The module is the generator's output as written, formatted (nothing edited by hand).
+  const written = await Deno.readTextFile(`${ROOT}src/cli/rql_commands_help.ts`);
+  const formatted = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "ts", "-"],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = formatted.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(rqlHelpModule(rqlCommandsHelpText())));
+  await writer.close();
+  strictEqual(new TextDecoder().decode((await formatted.output()).stdout), written);
+});

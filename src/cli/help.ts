@@ -1,21 +1,21 @@
 /**
  * The text of `noctra --help`, in a module of its own so that `--help` answers without loading
- * the rest of Noctra (the RQL command table it lists loads no engine), and the list of RQL
- * commands that `--help` and the REPL's `help` print, read from `RQL_COMMANDS`.
+ * the rest of Noctra, and the list of RQL commands that `--help` and the REPL's `help` print:
+ * `RQL_COMMANDS`' syntax and summaries, kept as text in src/cli/rql_commands_help.ts (generated
+ * by scripts/generate_rql_help.ts, checked by tests/rql_docs_test.ts) so that `--help` loads no
+ * command parser.
  *
  * @module
  */
 import { OUTPUT_FORMATS } from "../render/formats.ts";
-import { RQL_COMMANDS } from "../rql/commands/registry.ts";
+import { RQL_COMMANDS_HELP } from "./rql_commands_help.ts";
 
 /**
- * The RQL commands, from `RQL_COMMANDS`: each family's syntax lines indented by two spaces, its
- * summary under them indented by six; lines end with `\n`.
+ * The RQL commands, as `RQL_COMMANDS` describes them: each family's syntax lines indented by two
+ * spaces, its summary under them indented by six; lines end with `\n`.
  */
 export function rqlCommandsHelp(): string {
-  return RQL_COMMANDS.map((family) =>
-    family.syntax.map((line) => `  ${line}\n`).join("") + `      ${family.summary}\n`
-  ).join("");
+  return RQL_COMMANDS_HELP;
 }
 
 /**
