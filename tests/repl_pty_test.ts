@@ -632,7 +632,6 @@ Deno.test("REPL on a terminal: Ctrl-C in the pager leaves the REPL running; .she
     );
     // In the pager the terminal is cooked: Ctrl-C is SIGINT to the whole job, Noctra included.
     await repl.press("C-c");
-    await new Promise((resolve) => setTimeout(resolve, 300));
     await repl.press("q");
     await repl.waitFor((lines) => lines.at(-1) === "noctra>");
     await repl.press("C-l");
@@ -641,7 +640,7 @@ Deno.test("REPL on a terminal: Ctrl-C in the pager leaves the REPL running; .she
     deepStrictEqual(lines.slice(-7), oneCell("answer", "integer", "42", true));
     await repl.type(`.shell read word; echo "read: $word"`);
     await repl.press("Enter");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Typed at once: what the shell command has not read yet waits in the terminal for it.
     await repl.type("typed\n");
     const after = await repl.waitFor((lines) =>
       lines.at(-1) === "noctra>" && lines.includes("read: typed")
