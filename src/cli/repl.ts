@@ -21,7 +21,7 @@ import type { ResultPrinter } from "./output.ts";
 import { runMetaCommand } from "./meta.ts";
 import { ChangeCounter } from "./meta_settings.ts";
 import { BatchRunner } from "./batch.ts";
-import { startProgress } from "./progress.ts";
+import { startProgress, STDERR_TERMINAL } from "./progress.ts";
 import type { Completion } from "./line_editor/completion_list.ts";
 import type { StyledSpan } from "./line_editor/render.ts";
 
@@ -206,10 +206,7 @@ async function printStatus(
   const duckdb = noctra.engine.duckdb;
   const route = await routeWithSources(noctra.engine.route, statement, duckdb);
   const memory = await duckdb.memoryUse().catch(() => undefined);
-  let width = 80;
-  try {
-    if (Deno.stderr.isTerminal()) width = Deno.consoleSize().columns || width;
-  } catch { /* not a terminal */ }
+  const width = (Deno.stderr.isTerminal() ? STDERR_TERMINAL.columns() : undefined) ?? 80;
   const facts = { route, rows, elapsedMs, ...(memory ? { memory } : {}) };
   printer.message(statusLine(facts, width, Deno.stderr.isTerminal() && !Deno.noColor));
 }

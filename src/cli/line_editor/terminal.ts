@@ -63,6 +63,11 @@ export function denoTerminal(): TerminalIO {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const buffer = new Uint8Array(4096);
+  const setRaw = (raw: boolean, cbreak = false) => {
+    if (!Deno.stdin.isTerminal()) return;
+    if (raw && cbreak && Deno.build.os !== "windows") Deno.stdin.setRaw(true, { cbreak: true });
+    else Deno.stdin.setRaw(raw);
+  };
   return {
     async read() {
       const count = await Deno.stdin.read(buffer);
@@ -73,11 +78,7 @@ export function denoTerminal(): TerminalIO {
       let bytes = encoder.encode(text);
       while (bytes.length > 0) bytes = bytes.subarray(output.writeSync(bytes));
     },
-    setRaw(raw, cbreak = false) {
-      if (!Deno.stdin.isTerminal()) return;
-      if (raw && cbreak && Deno.build.os !== "windows") Deno.stdin.setRaw(true, { cbreak: true });
-      else Deno.stdin.setRaw(raw);
-    },
+    setRaw,
     columns() {
       try {
         const { columns } = Deno.consoleSize();
@@ -100,12 +101,11 @@ export function denoTerminal(): TerminalIO {
         }
       },
       watchInterrupts(handler: () => void) {
-        const terminal = Deno.stdin.isTerminal();
-        if (terminal) Deno.stdin.setRaw(true, { cbreak: true });
+        setRaw(true, true);
         Deno.addSignalListener("SIGINT", handler);
         return () => {
           Deno.removeSignalListener("SIGINT", handler);
-          if (terminal) Deno.stdin.setRaw(true);
+          setRaw(true);
         };
       },
     }),
