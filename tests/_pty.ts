@@ -28,8 +28,17 @@ export class Pty {
   #consumed = 0;
 
   constructor(options: PtyOptions = {}) {
-    const inner = [Deno.execPath(), "run", "--allow-all", `${ROOT}main.ts`, ...(options.args ?? [])]
-      .join(" ");
+    // `exec`: the REPL is the terminal's foreground process, as when a user starts it. Without
+    // it, `script` leaves a shell (dash, when SHELL is /bin/sh) in the foreground process group,
+    // which the Ctrl-C of a running statement (a SIGINT to that group) ends once the REPL exits.
+    const inner = [
+      "exec",
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      `${ROOT}main.ts`,
+      ...(options.args ?? []),
+    ].join(" ");
     const child = new Deno.Command("script", {
       args: ["-q", "-e", "-c", inner, "/dev/null"],
       cwd: options.cwd ?? ROOT,
