@@ -220,6 +220,25 @@ Deno.test("pageText: rendered text pages by its screen rows", async () => {
   }
 });
 
+Deno.test("the pager gets LESSCHARSET=utf-8 unless the user chose a charset", async () => {
+  const fixture = await fakePager('printf %s "$LESSCHARSET" > "$1"; cat > /dev/null');
+  const charsetSeen = async () => {
+    await pageText("x\n", { mode: "on", terminalRows: 10, command: fixture.pager });
+    return await Deno.readTextFile(fixture.received);
+  };
+  const saved = Deno.env.get("LESSCHARSET");
+  try {
+    Deno.env.delete("LESSCHARSET");
+    strictEqual(await charsetSeen(), "utf-8");
+    Deno.env.set("LESSCHARSET", "latin1");
+    strictEqual(await charsetSeen(), "latin1");
+  } finally {
+    if (saved === undefined) Deno.env.delete("LESSCHARSET");
+    else Deno.env.set("LESSCHARSET", saved);
+    await Deno.remove(fixture.dir, { recursive: true });
+  }
+});
+
 Deno.test("screen rows count wrapped lines and skip ANSI escapes; $PAGER splits like a shell", () => {
   strictEqual(screenRows(""), 0);
   strictEqual(screenRows("no newline"), 1);

@@ -184,6 +184,21 @@ export function pagerFromEnvironment(): string {
   }
 }
 
+/**
+ * Variables added to the pager's environment: `LESSCHARSET=utf-8` unless the user set
+ * `LESSCHARSET` or `LESSCHARDEF` — Noctra's output is UTF-8 whatever the locale, and `less` in
+ * the C locale (no `LANG`) would show each byte of a box-drawing character as `<E2>`.
+ * Empty when the environment cannot be read (no `--allow-env`).
+ */
+export function pagerEnvironmentAdditions(): Record<string, string> {
+  try {
+    if (Deno.env.has("LESSCHARSET") || Deno.env.has("LESSCHARDEF")) return {};
+    return { LESSCHARSET: "utf-8" };
+  } catch {
+    return {};
+  }
+}
+
 /** How a result is to be paged. */
 export interface PagerOptions {
   /** `auto`, `on` or `off` (see the module). */
@@ -329,6 +344,7 @@ export class PagerWriter implements ByteWriter {
     try {
       this.#child = new Deno.Command(argv[0]!, {
         args: argv.slice(1),
+        env: pagerEnvironmentAdditions(),
         stdin: "piped",
         stdout: "inherit",
         stderr: "inherit",
