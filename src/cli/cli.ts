@@ -310,7 +310,13 @@ async function openOutput(
     removeQuietly(temporary); // a leftover of an earlier process that had this pid
     file = await Deno.open(temporary, { write: true, createNew: true });
   } catch (error) {
-    return new UsageError(`${label}: cannot write there (${describeError(error)})`);
+    // The temporary file's name would only confuse: name the directory the user gave.
+    const reason = error instanceof Deno.errors.NotFound
+      ? `no such directory: ${dirname(target)}`
+      : error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
+      ? `no permission to create files in ${dirname(target)}`
+      : describeError(error);
+    return new UsageError(`${label}: cannot write there (${reason})`);
   }
   try {
     file.lockSync(true);
