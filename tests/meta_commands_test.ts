@@ -267,32 +267,22 @@ Deno.test("errors: bad values and unknown commands, one line each", async () => 
 
 Deno.test("without a context (the REPL's call today): settings as before, session commands say so", () => {
   const settings: OutputSettings = { format: "table", maxRows: 40, timer: false };
-  deepStrictEqual(runMetaCommand(".mode list", settings), { kind: "reply", text: "format: list" });
-  deepStrictEqual(runMetaCommand(".headers off", settings), {
-    kind: "reply",
-    text: "headers: off",
-  });
-  deepStrictEqual(runMetaCommand(".maxwidth x", settings), {
-    kind: "reply",
-    text: ".maxwidth: expected a whole number ≥ 0 (0 = the terminal's width)",
-  });
-  deepStrictEqual(runMetaCommand(".tables", settings), {
-    kind: "reply",
-    text: ".tables: not available here (it needs a session)",
-  });
-  deepStrictEqual(runMetaCommand(".show", settings), {
-    kind: "reply",
-    text: ".show: not available here (it needs a session)",
-  });
-  deepStrictEqual(runMetaCommand(".separator ,", settings), {
-    kind: "reply",
-    text: 'separator: "," "\\n"',
-  });
-  deepStrictEqual(runMetaCommand(".open x.db", settings), {
-    kind: "reply",
-    text: ".open: not available: Noctra's session stays open in memory; add a database with " +
+  const replies: [string, string][] = [
+    [".mode list", "format: list"],
+    [".headers off", "headers: off"],
+    [".maxwidth x", ".maxwidth: expected a whole number ≥ 0 (0 = the terminal's width)"],
+    [".tables", ".tables: not available here (it needs a session)"],
+    [".show", ".show: not available here (it needs a session)"],
+    [".separator ,", 'separator: "," "\\n"'],
+    [
+      ".open x.db",
+      ".open: not available: Noctra's session stays open in memory; add a database with " +
       "ATTACH 'FILE' AS name (SQLite: ATTACH 'FILE.db' AS name (TYPE SQLITE))",
-  });
+    ],
+  ];
+  for (const [command, text] of replies) {
+    deepStrictEqual(runMetaCommand(command, settings), { kind: "reply", text }, command);
+  }
   deepStrictEqual(runMetaCommand(".exit 3", settings), { kind: "quit", exitCode: 3 });
   deepStrictEqual(runMetaCommand(".quit", settings), { kind: "quit" });
   strictEqual(runMetaCommand("SELECT 1;", settings), null);
