@@ -119,15 +119,7 @@ export async function finishChangeResult(
  * `DuckDBSource`'s `#streamFailure`) instead of ending as if the result were complete.
  */
 export function streamingRows(result: DuckDBResult, failure: StreamFailure): RowsResult {
-  const columns: ColumnInfo[] = [];
-  for (let index = 0; index < result.columnCount; index++) {
-    const type = result.columnType(index);
-    columns.push({
-      name: result.columnName(index),
-      type: type.toString(),
-      kind: kindOf(type.typeId),
-    });
-  }
+  const columns = columnsOf(result);
   let consumed = false;
   return {
     kind: "rows",
@@ -155,6 +147,25 @@ export function streamingRows(result: DuckDBResult, failure: StreamFailure): Row
       }
     },
   };
+}
+
+/**
+ * The name, DuckDB type name and {@link ColumnKind} of each column of a result or of a prepared
+ * statement (both answer `columnCount`, `columnName(i)` and `columnType(i)`), in order.
+ */
+export function columnsOf(
+  relation: Pick<DuckDBResult, "columnCount" | "columnName" | "columnType">,
+): ColumnInfo[] {
+  const columns: ColumnInfo[] = [];
+  for (let index = 0; index < relation.columnCount; index++) {
+    const type = relation.columnType(index);
+    columns.push({
+      name: relation.columnName(index),
+      type: type.toString(),
+      kind: kindOf(type.typeId),
+    });
+  }
+  return columns;
 }
 
 /** Maps DuckDB's type ids to the coarse {@link ColumnKind} renderers use. */

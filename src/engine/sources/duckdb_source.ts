@@ -22,13 +22,14 @@ import {
   type DuckDBValue,
   StatementType,
 } from "../duckdb_api.ts";
-import type { Cell, ColumnInfo, CopyFormat, MessageResult, RowsResult } from "../result.ts";
+import type { Cell, CopyFormat, MessageResult, RowsResult } from "../result.ts";
 import { quoteLiteral } from "../../sql_text.ts";
 import { jsonLinesCopyQuery } from "../json_copy.ts";
 import { uniqueNames } from "../../render/values.ts";
 import { NoctraError } from "../../errors.ts";
 import {
   bindParameters,
+  columnsOf,
   kindOf,
   type Parameters,
   rowsOrMessage,
@@ -197,15 +198,7 @@ export class DuckDBSource {
       // A column whose type depends on a parameter is typed only when the statement runs.
       return streamingRows(await prepared.stream(), failure);
     }
-    const columns: ColumnInfo[] = [];
-    for (let index = 0; index < prepared.columnCount; index++) {
-      const type = prepared.columnType(index);
-      columns.push({
-        name: prepared.columnName(index),
-        type: type.toString(),
-        kind: kindOf(type.typeId),
-      });
-    }
+    const columns = columnsOf(prepared);
     const jsonLines = jsonLinesCopyQuery(sql, {
       keys: uniqueNames(columns.map((column) => column.name)),
       typeIds: types,
